@@ -1,0 +1,47 @@
+/**
+ * The hot kernels every layer and every node uses, as one interface with interchangeable
+ * implementations: `naiveKernels` (the readable reference, lib/tensor/naive.ts) and the fast ones.
+ * Every fast implementation is tested against the reference on random shapes.
+ *
+ * Activations are stored sample-major: a batch is a B × features matrix, one row per sample. So a
+ * layer's forward is S = X·Wᵀ, its backward C = Δ·W, and its SGD update W += η·Δᵀ·X.
+ *
+ * @module
+ */
+
+import type { Float, Matrix } from "./matrix.ts";
+
+/** The kernel set. All operands must share one precision. */
+export interface Kernels {
+  /** Name shown in benchmarks and result metadata. */
+  readonly name: string;
+  /** General matrix product: C ← α·op(A)·op(B) + β·C, op(X) = Xᵀ when its flag is set. */
+  gemm(transA: boolean, transB: boolean, alpha: number, a: Matrix, b: Matrix, beta: number, c: Matrix): void;
+  /** Matrix–vector product: y ← α·op(A)·x + β·y. */
+  gemv(trans: boolean, alpha: number, a: Matrix, x: Float, beta: number, y: Float): void;
+  /** Rank-1 update: A ← A + α·x·yᵀ (x has rows(A) entries, y has cols(A)). */
+  ger(alpha: number, x: Float, y: Float, a: Matrix): void;
+  /**
+   * Rank-B update: W ← W + α·Aᵀ·B, with A (B × rows(W)) and B (B × cols(W)) sample-major;
+   * this is `W += η·δ·xᵀ` summed over the batch.
+   */
+  rankUpdate(alpha: number, a: Matrix, b: Matrix, w: Matrix): void;
+  /** Fused bias and ReLU: X[i][j] ← max(0, X[i][j] + bias[j]). */
+  biasRelu(x: Matrix, bias: Float): void;
+  /** Bias only: X[i][j] ← X[i][j] + bias[j]. */
+  biasAdd(x: Matrix, bias: Float): void;
+}
+
+/** Throws unless op(A)·op(B) fits C. */
+export function checkGemmShapes(transA: boolean, transB: boolean, a: Matrix, b: Matrix, c: Matrix): number {
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kb = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  if (k !== kb || c.rows !== m || c.cols !== n) {
+    throw new RangeError(
+      `gemm shapes: op(A) ${m}×${k}, op(B) ${kb}×${n}, C ${c.rows}×${c.cols}`,
+    );
+  }
+  return k;
+}
