@@ -9,12 +9,19 @@
  * @module
  */
 
-import type { Float, Matrix } from "./matrix.ts";
+import type { DType, Float, Matrix } from "./matrix.ts";
 
 /** The kernel set. All operands must share one precision. */
 export interface Kernels {
   /** Name shown in benchmarks and result metadata. */
   readonly name: string;
+  /**
+   * A zero matrix in the memory these kernels run on fastest (WebAssembly memory for the wasm
+   * kernels, a plain typed array otherwise). Operands allocated elsewhere still work, more slowly.
+   */
+  matrix(rows: number, cols: number, dtype: DType): Matrix;
+  /** A zero vector in that memory. */
+  vector(length: number, dtype: DType): Float;
   /** General matrix product: C ← α·op(A)·op(B) + β·C, op(X) = Xᵀ when its flag is set. */
   gemm(transA: boolean, transB: boolean, alpha: number, a: Matrix, b: Matrix, beta: number, c: Matrix): void;
   /** Matrix–vector product: y ← α·op(A)·x + β·y. */

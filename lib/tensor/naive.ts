@@ -5,12 +5,15 @@
  * @module
  */
 
-import type { Float, Matrix } from "./matrix.ts";
+import { allocFloat, type Float, Matrix } from "./matrix.ts";
 import { checkGemmShapes, type Kernels } from "./kernels.ts";
 
 /** The reference implementation of {@link Kernels}. */
 export const naiveKernels: Kernels = {
   name: "naive",
+
+  matrix: (rows, cols, dtype) => Matrix.zeros(rows, cols, dtype),
+  vector: (length, dtype) => allocFloat(dtype, length),
 
   gemm(transA, transB, alpha, a, b, beta, c) {
     const k = checkGemmShapes(transA, transB, a, b, c);
