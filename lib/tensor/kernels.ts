@@ -37,9 +37,24 @@ export interface Kernels {
   biasRelu(x: Matrix, bias: Float): void;
   /** Bias only: X[i][j] ← X[i][j] + bias[j]. */
   biasAdd(x: Matrix, bias: Float): void;
+  /**
+   * ReLU backward (the Hadamard product Δ ∘ f′(Z)): Δ[i][j] ← Z[i][j] > 0 ? Δ[i][j] : 0, where Z is
+   * the layer's pre-activation or its ReLU output (same sign pattern), shaped like Δ.
+   */
+  reluBackward(delta: Matrix, z: Matrix): void;
 }
 
-/** Throws unless op(A)·op(B) fits C. */
+/** Throws unless every operand has the same precision. */
+export function checkSameDtype(kernel: string, ...operands: (Matrix | Float)[]): void {
+  const names = operands.map((
+    o,
+  ) => (o instanceof Float32Array ? "float32" : o instanceof Float64Array ? "float64" : o.dtype));
+  if (names.some((n) => n !== names[0])) {
+    throw new TypeError(`${kernel}: mixed precisions ${names.join(", ")}`);
+  }
+}
+
+/** Throws unless op(A)·op(B) fits C; returns the inner dimension k. */
 export function checkGemmShapes(transA: boolean, transB: boolean, a: Matrix, b: Matrix, c: Matrix): number {
   const m = transA ? a.cols : a.rows;
   const k = transA ? a.rows : a.cols;
@@ -51,4 +66,41 @@ export function checkGemmShapes(transA: boolean, transB: boolean, a: Matrix, b: 
     );
   }
   return k;
+}
+
+/** Throws unless op(A)·x fits y. */
+export function checkGemvShapes(trans: boolean, a: Matrix, x: Float, y: Float): void {
+  const m = trans ? a.cols : a.rows;
+  const k = trans ? a.rows : a.cols;
+  if (x.length !== k || y.length !== m) {
+    throw new RangeError(`gemv shapes: op(A) ${m}×${k}, x ${x.length}, y ${y.length}`);
+  }
+}
+
+/** Throws unless x·yᵀ fits A. */
+export function checkGerShapes(x: Float, y: Float, a: Matrix): void {
+  if (x.length !== a.rows || y.length !== a.cols) {
+    throw new RangeError(`ger shapes: x ${x.length}, y ${y.length}, A ${a.rows}×${a.cols}`);
+  }
+}
+
+/** Throws unless Aᵀ·B fits W (A is B × rows(W), B is B × cols(W)). */
+export function checkRankUpdateShapes(a: Matrix, b: Matrix, w: Matrix): void {
+  if (a.rows !== b.rows || a.cols !== w.rows || b.cols !== w.cols) {
+    throw new RangeError(
+      `rankUpdate shapes: A ${a.rows}×${a.cols}, B ${b.rows}×${b.cols}, W ${w.rows}×${w.cols}`,
+    );
+  }
+}
+
+/** Throws unless `bias` has one entry per column of X. */
+export function checkBias(x: Matrix, bias: Float): void {
+  if (bias.length !== x.cols) throw new RangeError(`bias ${bias.length} for ${x.cols} columns`);
+}
+
+/** Throws unless two matrices have the same shape. */
+export function checkSameShape(kernel: string, a: Matrix, b: Matrix): void {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new RangeError(`${kernel} shapes: ${a.rows}×${a.cols} and ${b.rows}×${b.cols}`);
+  }
 }

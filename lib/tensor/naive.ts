@@ -6,7 +6,15 @@
  */
 
 import { allocFloat, type Float, Matrix } from "./matrix.ts";
-import { checkGemmShapes, type Kernels } from "./kernels.ts";
+import {
+  checkBias,
+  checkGemmShapes,
+  checkGemvShapes,
+  checkGerShapes,
+  checkRankUpdateShapes,
+  checkSameShape,
+  type Kernels,
+} from "./kernels.ts";
 
 /** The reference implementation of {@link Kernels}. */
 export const naiveKernels: Kernels = {
@@ -29,11 +37,9 @@ export const naiveKernels: Kernels = {
   },
 
   gemv(trans, alpha, a, x, beta, y) {
+    checkGemvShapes(trans, a, x, y);
     const m = trans ? a.cols : a.rows;
     const k = trans ? a.rows : a.cols;
-    if (x.length !== k || y.length !== m) {
-      throw new RangeError(`gemv shapes: op(A) ${m}×${k}, x ${x.length}, y ${y.length}`);
-    }
     for (let i = 0; i < m; i++) {
       let s = 0;
       for (let p = 0; p < k; p++) s += (trans ? a.get(p, i) : a.get(i, p)) * x[p];
@@ -42,29 +48,35 @@ export const naiveKernels: Kernels = {
   },
 
   ger(alpha, x, y, a) {
-    if (x.length !== a.rows || y.length !== a.cols) {
-      throw new RangeError(`ger shapes: x ${x.length}, y ${y.length}, A ${a.rows}×${a.cols}`);
-    }
+    checkGerShapes(x, y, a);
     for (let i = 0; i < a.rows; i++) {
       for (let j = 0; j < a.cols; j++) a.set(i, j, a.get(i, j) + alpha * x[i] * y[j]);
     }
   },
 
   rankUpdate(alpha, a, b, w) {
+    checkRankUpdateShapes(a, b, w);
     naiveKernels.gemm(true, false, alpha, a, b, 1, w);
   },
 
   biasRelu(x: Matrix, bias: Float) {
-    if (bias.length !== x.cols) throw new RangeError(`bias ${bias.length} for ${x.cols} columns`);
+    checkBias(x, bias);
     for (let i = 0; i < x.rows; i++) {
       for (let j = 0; j < x.cols; j++) x.set(i, j, Math.max(0, x.get(i, j) + bias[j]));
     }
   },
 
   biasAdd(x: Matrix, bias: Float) {
-    if (bias.length !== x.cols) throw new RangeError(`bias ${bias.length} for ${x.cols} columns`);
+    checkBias(x, bias);
     for (let i = 0; i < x.rows; i++) {
       for (let j = 0; j < x.cols; j++) x.set(i, j, x.get(i, j) + bias[j]);
+    }
+  },
+
+  reluBackward(delta: Matrix, z: Matrix) {
+    checkSameShape("reluBackward", delta, z);
+    for (let i = 0; i < delta.rows; i++) {
+      for (let j = 0; j < delta.cols; j++) if (!(z.get(i, j) > 0)) delta.set(i, j, 0);
     }
   },
 };

@@ -1,0 +1,213 @@
+/**
+ * `wasmKernels`: the WebAssembly SIMD implementation of {@link Kernels}, running on a shared
+ * `WebAssembly.Memory` through an {@link Arena}.
+ *
+ * Operands allocated with `kernels.matrix()` / `kernels.vector()` (or views of them) live in the
+ * kernels' memory and are used in place. Any other operand (a plain typed array, another
+ * memory) still gives the right answer: it is copied into a staging region inside the memory,
+ * the kernel runs in wasm, and outputs are copied back; that costs one extra pass over it.
+ *
+ * One instance per thread. This file does not load the assembler, so a Worker that imports it
+ * and receives the compiled module instantiates the kernels in well under a millisecond:
+ *
+ * ```ts ignore
+ * // main thread (create-wasm-kernels.ts assembles and compiles once per thread)
+ * const kernels = await createWasmKernels();                   // or { memory } of your own
+ * worker.postMessage({ memory: kernels.memory, module: kernels.module });
+ * // in the Worker: no assembly, no compilation, just instantiation
+ * const { memory, module } = event.data;
+ * const kernels = instantiateWasmKernels(module, memory);
+ * const w = kernels.arena.matrixAt(address, rows, cols, "float32"); // a region the main thread allocated
+ * ```
+ *
+ * @module
+ */
+
+import {
+  checkBias,
+  checkGemmShapes,
+  checkGemvShapes,
+  checkGerShapes,
+  checkRankUpdateShapes,
+  checkSameDtype,
+  checkSameShape,
+  type Kernels,
+} from "../kernels.ts";
+import type { DType, Float, Matrix } from "../matrix.ts";
+import { Arena } from "./arena.ts";
+import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
+import { ScratchRegion, Staging } from "./staging.ts";
+import { exportsFor, type KernelExports } from "./wat-module.ts";
+
+/** The wasm kernels plus what is needed to share them with other threads. */
+export interface WasmKernels extends Kernels {
+  /** The allocator over {@link memory}; `arena.matrixAt(address, …)` wraps regions posted by other threads. */
+  readonly arena: Arena;
+  /** The shared memory the kernels run on (post it to a Worker to share data). */
+  readonly memory: WebAssembly.Memory;
+  /** The compiled kernel module (post it to a Worker to skip assembly and compilation there). */
+  readonly module: WebAssembly.Module;
+}
+
+/**
+ * Wasm kernels from an already compiled kernel module (`kernels.module` of another instance, or
+ * `await kernelModule()`) over a shared memory: synchronous and cheap, for Workers.
+ */
+export function instantiateWasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): WasmKernels {
+  const arena = new Arena(memory);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return new WasmKernelSet(arena, module, instance);
+}
+
+class WasmKernelSet implements WasmKernels {
+  readonly name = "wasm";
+  readonly memory: WebAssembly.Memory;
+  readonly #wasm: Record<DType, KernelExports>;
+  readonly #scratch: ScratchRegion;
+  readonly #staging: Staging;
+
+  constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
+    this.memory = arena.memory;
+    this.#wasm = { float32: exportsFor(instance, "f32"), float64: exportsFor(instance, "f64") };
+    this.#scratch = new ScratchRegion(arena);
+    this.#staging = new Staging(arena);
+  }
+
+  matrix(rows: number, cols: number, dtype: DType): Matrix {
+    return this.arena.matrix(rows, cols, dtype);
+  }
+
+  vector(length: number, dtype: DType): Float {
+    return this.arena.vector(length, dtype);
+  }
+
+  gemm(transA: boolean, transB: boolean, alpha: number, a: Matrix, b: Matrix, beta: number, c: Matrix): void {
+    const k = checkGemmShapes(transA, transB, a, b, c);
+    checkSameDtype("gemm", a, b, c);
+    if (c.rows === 0 || c.cols === 0) return;
+    if (k === 0 || alpha === 0) return scale(c, beta);
+    const staging = this.#staging;
+    staging.begin();
+    const [sa, sb, sc] = [staging.matrix(a), staging.matrix(b), staging.matrix(c, true)];
+    const blocking = BLOCKING[c.dtype];
+    const scratch = this.#scratch.ensure(
+      gemmScratchBytes(blocking, c.data.BYTES_PER_ELEMENT, c.rows, c.cols, k),
+    );
+    blockedGemm(
+      this.#wasm[c.dtype],
+      blocking,
+      transA,
+      transB,
+      alpha,
+      this.#placed(sa),
+      this.#placed(sb),
+      beta,
+      this.#placed(sc),
+      k,
+      scratch,
+    );
+    staging.end();
+  }
+
+  gemv(trans: boolean, alpha: number, a: Matrix, x: Float, beta: number, y: Float): void {
+    checkGemvShapes(trans, a, x, y);
+    checkSameDtype("gemv", a, x, y);
+    const staging = this.#staging;
+    staging.begin();
+    const [sa, sx, sy] = [staging.matrix(a), staging.vector(x), staging.vector(y, true)];
+    const wasm = this.#wasm[a.dtype];
+    (trans ? wasm.gemv_t : wasm.gemv_n)(
+      this.#address(sa),
+      sa.ld * sa.data.BYTES_PER_ELEMENT,
+      sa.rows,
+      sa.cols,
+      this.#address(sx),
+      alpha,
+      beta,
+      this.#address(sy),
+    );
+    staging.end();
+  }
+
+  ger(alpha: number, x: Float, y: Float, a: Matrix): void {
+    checkGerShapes(x, y, a);
+    checkSameDtype("ger", x, y, a);
+    const staging = this.#staging;
+    staging.begin();
+    const [sx, sy, sa] = [staging.vector(x), staging.vector(y), staging.matrix(a, true)];
+    this.#wasm[a.dtype].ger(
+      this.#address(sa),
+      sa.ld * sa.data.BYTES_PER_ELEMENT,
+      sa.rows,
+      sa.cols,
+      this.#address(sx),
+      this.#address(sy),
+      alpha,
+    );
+    staging.end();
+  }
+
+  rankUpdate(alpha: number, a: Matrix, b: Matrix, w: Matrix): void {
+    checkRankUpdateShapes(a, b, w);
+    this.gemm(true, false, alpha, a, b, 1, w);
+  }
+
+  biasRelu(x: Matrix, bias: Float): void {
+    this.#bias("bias_relu", x, bias);
+  }
+
+  biasAdd(x: Matrix, bias: Float): void {
+    this.#bias("bias_add", x, bias);
+  }
+
+  reluBackward(delta: Matrix, z: Matrix): void {
+    checkSameShape("reluBackward", delta, z);
+    checkSameDtype("reluBackward", delta, z);
+    const staging = this.#staging;
+    staging.begin();
+    const [sd, sz] = [staging.matrix(delta, true), staging.matrix(z)];
+    const bytes = sd.data.BYTES_PER_ELEMENT;
+    this.#wasm[delta.dtype].relu_backward(
+      this.#address(sd),
+      sd.ld * bytes,
+      sd.rows,
+      sd.cols,
+      this.#address(sz),
+      sz.ld * bytes,
+    );
+    staging.end();
+  }
+
+  #bias(kernel: "bias_add" | "bias_relu", x: Matrix, bias: Float): void {
+    checkBias(x, bias);
+    checkSameDtype(kernel, x, bias);
+    const staging = this.#staging;
+    staging.begin();
+    const [sx, sb] = [staging.matrix(x, true), staging.vector(bias)];
+    this.#wasm[x.dtype][kernel](
+      this.#address(sx),
+      sx.ld * sx.data.BYTES_PER_ELEMENT,
+      sx.rows,
+      sx.cols,
+      this.#address(sb),
+    );
+    staging.end();
+  }
+
+  #address(operand: Matrix | Float): number {
+    return this.arena.addressOf(operand);
+  }
+
+  #placed(matrix: Matrix): { address: number; matrix: Matrix } {
+    return { address: this.arena.addressOf(matrix), matrix };
+  }
+}
+
+/** C ← β·C (β = 0 writes zeros without reading C): GEMM when k = 0 or α = 0. */
+function scale(c: Matrix, beta: number): void {
+  for (let i = 0; i < c.rows; i++) {
+    const row = c.row(i);
+    if (beta === 0) row.fill(0);
+    else for (let j = 0; j < row.length; j++) row[j] *= beta;
+  }
+}

@@ -1,0 +1,446 @@
+/**
+ * WebAssembly text for GEMM: packing into panels and the macro-kernel with its MR × NR register
+ * block. The blocking loops (which panel, which k-slice) run in TypeScript (gemm-driver.ts); each
+ * call here does O(MC·KC·NC) work, so the JS↔wasm crossings are negligible.
+ *
+ * Panel layout (Goto/BLIS): op(A) is cut into micro-panels of MR rows stored k-major
+ * (`a[p·MR + i]`), op(B) into micro-panels of NR columns stored k-major (`b[p·NR + j]`); partial
+ * panels are zero-padded, so the micro-kernel always runs a full MR × NR block and only the
+ * write-back looks at the edges. α is folded into A while packing.
+ *
+ * @module
+ */
+
+import {
+  add,
+  bump,
+  clampTo,
+  countDown,
+  forRange,
+  get,
+  i32,
+  locals,
+  madd,
+  mul,
+  shuffleLanes,
+  type WatPrecision,
+} from "./wat-text.ts";
+
+/** Rows of the register block (both precisions). */
+export const MR = 6;
+/** Columns of the register block: two vectors per row, 8 for f32 and 4 for f64. */
+export function nrOf(p: WatPrecision): number {
+  return 2 * p.lanes;
+}
+/** k-steps per iteration of the micro-kernel's unrolled loop. */
+const UNROLL = 4;
+
+/** All GEMM functions for one precision. */
+export function gemmWat(p: WatPrecision): string {
+  return [packAN(p), packAT(p), packBN(p), packBT(p), macroKernel(p)].join("\n");
+}
+
+/** Vectors of one register-block row. */
+const VR = 2;
+
+function accumulator(i: number, v: number): string {
+  return `$c${i}_${v}`;
+}
+
+/** One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` at byte offsets into the panels. */
+function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
+  const lines: string[] = [];
+  for (let v = 0; v < VR; v++) {
+    lines.push(`(local.set $b${v} (v128.load offset=${bOffset + 16 * v} ${get("$b_at")}))`);
+  }
+  for (let i = 0; i < MR; i++) {
+    lines.push(`(local.set $av (${p.splat} offset=${aOffset + i * p.bytes} ${get("$a_at")}))`);
+    for (let v = 0; v < VR; v++) {
+      const c = accumulator(i, v);
+      lines.push(`(local.set ${c} ${madd(p, get("$av"), get(`$b${v}`), get(c))})`);
+    }
+  }
+  return lines.join("\n");
+}
+
+/**
+ * `gemm_macro_<t>(mc, nc, kc, pa, pb, pc, ldc, beta, tmp)`: C[mc × nc] ← Apanel·Bpanel + β·C for
+ * packed panels (kc deep) at `pa`, `pb`; C at byte address `pc` with row stride `ldc` bytes;
+ * `tmp` is MR·NR elements of scratch for edge blocks. β = 0 never reads C.
+ */
+function macroKernel(p: WatPrecision): string {
+  const nr = nrOf(p);
+  const { s, v, bytes } = p;
+  const accs: string[] = [];
+  for (let i = 0; i < MR; i++) for (let w = 0; w < VR; w++) accs.push(accumulator(i, w));
+
+  const zero = accs.map((c) => `(local.set ${c} (v128.const i64x2 0 0))`).join("\n");
+  const unrolled: string[] = [];
+  for (let u = 0; u < UNROLL; u++) unrolled.push(microStep(p, u * MR * bytes, u * nr * bytes));
+  const kLoop = `${
+    countDown(
+      "$k",
+      UNROLL,
+      `${unrolled.join("\n")}
+      ${bump("$a_at", i32(UNROLL * MR * bytes))}
+      ${bump("$b_at", i32(UNROLL * nr * bytes))}`,
+    )
+  }
+  ${
+    countDown(
+      "$k",
+      1,
+      `${microStep(p, 0, 0)}
+      ${bump("$a_at", i32(MR * bytes))}
+      ${bump("$b_at", i32(nr * bytes))}`,
+    )
+  }`;
+
+  const rowAddress = (i: number) => (i === 0 ? get("$c_at") : add(get("$c_at"), mul(i32(i), get("$ldc"))));
+  const storeFull = (withBeta: boolean) => {
+    const lines: string[] = [];
+    for (let i = 0; i < MR; i++) {
+      lines.push(`(local.set $row ${rowAddress(i)})`);
+      for (let w = 0; w < VR; w++) {
+        const c = get(accumulator(i, w));
+        const value = withBeta ? madd(p, get("$vbeta"), `(v128.load offset=${16 * w} ${get("$row")})`, c) : c;
+        lines.push(`(v128.store offset=${16 * w} ${get("$row")} ${value})`);
+      }
+    }
+    return lines.join("\n");
+  };
+  const spill = accs.map((c, q) => `(v128.store offset=${16 * q} ${get("$tmp")} ${get(c)})`).join("\n");
+  const edge = forRange(
+    "$i",
+    get("$mr"),
+    1,
+    forRange(
+      "$j",
+      get("$nr"),
+      1,
+      `(local.set $row ${add(add(get("$c_at"), mul(get("$i"), get("$ldc"))), mul(get("$j"), i32(bytes)))})
+      (${s}.store ${get("$row")}
+        (${s}.add
+          (${s}.load ${add(get("$tmp"), mul(add(mul(get("$i"), i32(nr)), get("$j")), i32(bytes)))})
+          (select (${s}.const 0) (${s}.mul ${get("$beta")} (${s}.load ${get("$row")}))
+            (${s}.eq ${get("$beta")} (${s}.const 0)))))`,
+    ),
+  );
+
+  return `
+(func (export "gemm_macro_${s}")
+  (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32)
+  (param $ldc i32) (param $beta ${s}) (param $tmp i32)
+  ${locals("i32", ["$jr", "$ir", "$mr", "$nr", "$k", "$a_at", "$b_at", "$c_at", "$row", "$i", "$j"])}
+  ${locals("v128", ["$av", "$b0", "$b1", "$vbeta", ...accs])}
+  (local.set $vbeta (${v}.splat ${get("$beta")}))
+  ${
+    forRange(
+      "$jr",
+      get("$nc"),
+      nr,
+      `(local.set $nr (i32.sub ${get("$nc")} ${get("$jr")}))
+      ${clampTo("$nr", nr)}
+      ${
+        forRange(
+          "$ir",
+          get("$mc"),
+          MR,
+          `(local.set $mr (i32.sub ${get("$mc")} ${get("$ir")}))
+          ${clampTo("$mr", MR)}
+          (local.set $a_at ${add(get("$pa"), mul(get("$ir"), mul(get("$kc"), i32(bytes))))})
+          (local.set $b_at ${add(get("$pb"), mul(get("$jr"), mul(get("$kc"), i32(bytes))))})
+          ${zero}
+          (local.set $k ${get("$kc")})
+          ${kLoop}
+          (local.set $c_at ${add(add(get("$pc"), mul(get("$ir"), get("$ldc"))), mul(get("$jr"), i32(bytes)))})
+          (if (i32.and (i32.eq ${get("$mr")} ${i32(MR)}) (i32.eq ${get("$nr")} ${i32(nr)}))
+            (then
+              (if (${s}.eq ${get("$beta")} (${s}.const 0))
+                (then ${storeFull(false)})
+                (else ${storeFull(true)})))
+            (else
+              ${spill}
+              ${edge}))`,
+        )
+      }`,
+    )
+  })`;
+}
+
+/**
+ * `pack_a_n_<t>(src, lda, mc, kc, alpha, dst)`: op(A) = A (rows at stride `lda` bytes), the
+ * mc × kc block at `src`, scaled by α, into MR-row micro-panels at `dst`.
+ */
+function packAN(p: WatPrecision): string {
+  const { s, bytes } = p;
+  return `
+(func (export "pack_a_n_${s}")
+  (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $alpha ${s}) (param $dst i32)
+  ${locals("i32", ["$ir", "$mr", "$i", "$k", "$from", "$to"])}
+  ${
+    forRange(
+      "$ir",
+      get("$mc"),
+      MR,
+      `(local.set $mr (i32.sub ${get("$mc")} ${get("$ir")}))
+      ${clampTo("$mr", MR)}
+      ${
+        forRange(
+          "$i",
+          i32(MR),
+          1,
+          `(local.set $to ${
+            add(add(get("$dst"), mul(get("$ir"), mul(get("$kc"), i32(bytes)))), mul(get("$i"), i32(bytes)))
+          })
+          (if (i32.lt_s ${get("$i")} ${get("$mr")})
+            (then
+              (local.set $from ${add(get("$src"), mul(add(get("$ir"), get("$i")), get("$lda")))})
+              (local.set $k ${get("$kc")})
+              ${
+            countDown(
+              "$k",
+              1,
+              `(${s}.store ${get("$to")} (${s}.mul ${get("$alpha")} (${s}.load ${get("$from")})))
+              ${bump("$from", i32(bytes))}
+              ${bump("$to", i32(MR * bytes))}`,
+            )
+          })
+            (else
+              (local.set $k ${get("$kc")})
+              ${
+            countDown(
+              "$k",
+              1,
+              `(${s}.store ${get("$to")} (${s}.const 0))
+              ${bump("$to", i32(MR * bytes))}`,
+            )
+          }))`,
+        )
+      }`,
+    )
+  })`;
+}
+
+/**
+ * `pack_a_t_<t>(src, lda, mc, kc, alpha, dst)`: op(A) = Aᵀ, so the block is stored kc × mc at
+ * `src` (rows at stride `lda` bytes); each k-step of a full micro-panel is MR adjacent elements.
+ */
+function packAT(p: WatPrecision): string {
+  const { s, v, bytes } = p;
+  const panelBytes = MR * bytes; // 24 (f32) or 48 (f64): whole vectors plus maybe one 8-byte half
+  const copies: string[] = [];
+  for (let off = 0; off + 16 <= panelBytes; off += 16) {
+    copies.push(
+      `(v128.store offset=${off} ${get("$to")} (${v}.mul ${get("$valpha")} (v128.load offset=${off} ${
+        get("$from")
+      })))`,
+    );
+  }
+  if (panelBytes % 16 === 8) {
+    const off = panelBytes - 8;
+    copies.push(
+      `(v128.store64_lane offset=${off} 0 ${get("$to")} (${v}.mul ${
+        get("$valpha")
+      } (v128.load64_zero offset=${off} ${get("$from")})))`,
+    );
+  }
+  return `
+(func (export "pack_a_t_${s}")
+  (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $alpha ${s}) (param $dst i32)
+  ${locals("i32", ["$ir", "$mr", "$i", "$k", "$from", "$to"])}
+  (local $valpha v128)
+  (local.set $valpha (${v}.splat ${get("$alpha")}))
+  (local.set $to ${get("$dst")})
+  ${
+    forRange(
+      "$ir",
+      get("$mc"),
+      MR,
+      `(local.set $mr (i32.sub ${get("$mc")} ${get("$ir")}))
+      ${clampTo("$mr", MR)}
+      (local.set $from ${add(get("$src"), mul(get("$ir"), i32(bytes)))})
+      (local.set $k ${get("$kc")})
+      (if (i32.eq ${get("$mr")} ${i32(MR)})
+        (then ${
+        countDown(
+          "$k",
+          1,
+          `${copies.join("\n")}
+          ${bump("$from", get("$lda"))}
+          ${bump("$to", i32(MR * bytes))}`,
+        )
+      })
+        (else ${
+        countDown(
+          "$k",
+          1,
+          `${
+            forRange(
+              "$i",
+              i32(MR),
+              1,
+              `(${s}.store ${add(get("$to"), mul(get("$i"), i32(bytes)))}
+                (select
+                  (${s}.mul ${get("$alpha")} (${s}.load ${add(get("$from"), mul(get("$i"), i32(bytes)))}))
+                  (${s}.const 0)
+                  (i32.lt_s ${get("$i")} ${get("$mr")})))`,
+            )
+          }
+          ${bump("$from", get("$lda"))}
+          ${bump("$to", i32(MR * bytes))}`,
+        )
+      }))`,
+    )
+  })`;
+}
+
+/**
+ * `pack_b_n_<t>(src, ldb, kc, nc, dst)`: op(B) = B, the kc × nc block at `src` (rows at stride
+ * `ldb` bytes) into NR-column micro-panels; a full panel row is two vectors.
+ */
+function packBN(p: WatPrecision): string {
+  const { s, bytes } = p;
+  const nr = nrOf(p);
+  return `
+(func (export "pack_b_n_${s}")
+  (param $src i32) (param $ldb i32) (param $kc i32) (param $nc i32) (param $dst i32)
+  ${locals("i32", ["$jr", "$nr", "$j", "$k", "$from", "$to"])}
+  (local.set $to ${get("$dst")})
+  ${
+    forRange(
+      "$jr",
+      get("$nc"),
+      nr,
+      `(local.set $nr (i32.sub ${get("$nc")} ${get("$jr")}))
+      ${clampTo("$nr", nr)}
+      (local.set $from ${add(get("$src"), mul(get("$jr"), i32(bytes)))})
+      (local.set $k ${get("$kc")})
+      (if (i32.eq ${get("$nr")} ${i32(nr)})
+        (then ${
+        countDown(
+          "$k",
+          1,
+          `(v128.store offset=0 ${get("$to")} (v128.load offset=0 ${get("$from")}))
+          (v128.store offset=16 ${get("$to")} (v128.load offset=16 ${get("$from")}))
+          ${bump("$from", get("$ldb"))}
+          ${bump("$to", i32(nr * bytes))}`,
+        )
+      })
+        (else ${
+        countDown(
+          "$k",
+          1,
+          `${
+            forRange(
+              "$j",
+              i32(nr),
+              1,
+              `(${s}.store ${add(get("$to"), mul(get("$j"), i32(bytes)))}
+                (select
+                  (${s}.load ${add(get("$from"), mul(get("$j"), i32(bytes)))})
+                  (${s}.const 0)
+                  (i32.lt_s ${get("$j")} ${get("$nr")})))`,
+            )
+          }
+          ${bump("$from", get("$ldb"))}
+          ${bump("$to", i32(nr * bytes))}`,
+        )
+      }))`,
+    )
+  })`;
+}
+
+/**
+ * Transposes `lanes × lanes` tiles in registers: input locals `$v<j>` hold lanes p..p+L−1 of
+ * column j; output locals `$r<l>` hold columns j0..j0+L−1 of k-step p+l.
+ */
+function transposeTile(p: WatPrecision, j0: number): string {
+  const lb = p.bytes;
+  if (p.lanes === 2) {
+    return `(local.set $r0 (i8x16.shuffle ${shuffleLanes(lb, [0, 2])} ${get(`$v${j0}`)} ${
+      get(`$v${j0 + 1}`)
+    }))
+    (local.set $r1 (i8x16.shuffle ${shuffleLanes(lb, [1, 3])} ${get(`$v${j0}`)} ${get(`$v${j0 + 1}`)}))`;
+  }
+  const [a, b, c, d] = [0, 1, 2, 3].map((q) => get(`$v${j0 + q}`));
+  return `(local.set $t0 (i8x16.shuffle ${shuffleLanes(lb, [0, 4, 1, 5])} ${a} ${b}))
+    (local.set $t1 (i8x16.shuffle ${shuffleLanes(lb, [0, 4, 1, 5])} ${c} ${d}))
+    (local.set $t2 (i8x16.shuffle ${shuffleLanes(lb, [2, 6, 3, 7])} ${a} ${b}))
+    (local.set $t3 (i8x16.shuffle ${shuffleLanes(lb, [2, 6, 3, 7])} ${c} ${d}))
+    (local.set $r0 (i8x16.shuffle ${shuffleLanes(lb, [0, 1, 4, 5])} ${get("$t0")} ${get("$t1")}))
+    (local.set $r1 (i8x16.shuffle ${shuffleLanes(lb, [2, 3, 6, 7])} ${get("$t0")} ${get("$t1")}))
+    (local.set $r2 (i8x16.shuffle ${shuffleLanes(lb, [0, 1, 4, 5])} ${get("$t2")} ${get("$t3")}))
+    (local.set $r3 (i8x16.shuffle ${shuffleLanes(lb, [2, 3, 6, 7])} ${get("$t2")} ${get("$t3")}))`;
+}
+
+/**
+ * `pack_b_t_<t>(src, ldb, kc, nc, dst)`: op(B) = Bᵀ, so column j of op(B) is row j of the stored
+ * nc × kc block; full panels are gathered a vector per column and transposed in registers.
+ */
+function packBT(p: WatPrecision): string {
+  const { s, bytes, lanes } = p;
+  const nr = nrOf(p);
+  const loads: string[] = [];
+  for (let j = 0; j < nr; j++) {
+    loads.push(`(local.set $v${j} (v128.load ${add(get("$from"), mul(i32(j), get("$ldb")))}))`);
+  }
+  const stores: string[] = [];
+  for (let j0 = 0; j0 < nr; j0 += lanes) {
+    stores.push(transposeTile(p, j0));
+    for (let l = 0; l < lanes; l++) {
+      stores.push(`(v128.store offset=${(l * nr + j0) * bytes} ${get("$to")} ${get(`$r${l}`)})`);
+    }
+  }
+  const scalarStep = forRange(
+    "$j",
+    i32(nr),
+    1,
+    `(${s}.store ${add(get("$to"), mul(get("$j"), i32(bytes)))}
+      (select
+        (${s}.load ${add(get("$from"), mul(get("$j"), get("$ldb")))})
+        (${s}.const 0)
+        (i32.lt_s ${get("$j")} ${get("$nr")})))`,
+  );
+  const vs = Array.from({ length: nr }, (_, j) => `$v${j}`);
+  const rs = Array.from({ length: lanes }, (_, l) => `$r${l}`);
+  const ts = lanes === 4 ? ["$t0", "$t1", "$t2", "$t3"] : [];
+  return `
+(func (export "pack_b_t_${s}")
+  (param $src i32) (param $ldb i32) (param $kc i32) (param $nc i32) (param $dst i32)
+  ${locals("i32", ["$jr", "$nr", "$j", "$k", "$from", "$to"])}
+  ${locals("v128", [...vs, ...rs, ...ts])}
+  (local.set $to ${get("$dst")})
+  ${
+    forRange(
+      "$jr",
+      get("$nc"),
+      nr,
+      `(local.set $nr (i32.sub ${get("$nc")} ${get("$jr")}))
+      ${clampTo("$nr", nr)}
+      (local.set $from ${add(get("$src"), mul(get("$jr"), get("$ldb")))})
+      (local.set $k ${get("$kc")})
+      (if (i32.eq ${get("$nr")} ${i32(nr)})
+        (then
+          ${
+        countDown(
+          "$k",
+          lanes,
+          `${loads.join("\n")}
+          ${stores.join("\n")}
+          ${bump("$from", i32(lanes * bytes))}
+          ${bump("$to", i32(lanes * nr * bytes))}`,
+        )
+      }))
+      ${
+        countDown(
+          "$k",
+          1,
+          `${scalarStep}
+          ${bump("$from", i32(bytes))}
+          ${bump("$to", i32(nr * bytes))}`,
+        )
+      }`,
+    )
+  })`;
+}

@@ -1,0 +1,82 @@
+/**
+ * The whole kernel module as WebAssembly text: every kernel for f32 and f64 over one imported
+ * shared memory (`env.memory`). All pointers are byte addresses in that memory; strides are in
+ * bytes.
+ *
+ * @module
+ */
+
+import { elementwiseWat } from "./wat-elementwise.ts";
+import { gemmWat } from "./wat-gemm.ts";
+import { level2Wat } from "./wat-level2.ts";
+import { precisions } from "./wat-text.ts";
+
+/** The module text; `relaxed` picks `relaxed_madd` (FMA where available) over `mul` + `add`. */
+export function kernelModuleWat(relaxed: boolean): string {
+  const bodies = precisions(relaxed).flatMap((p) => [gemmWat(p), level2Wat(p), elementwiseWat(p)]);
+  return `(module
+  (import "env" "memory" (memory 1 65536 shared))
+${bodies.join("\n")}
+)`;
+}
+
+/** The functions the module exports for one precision (`t` is `f32` or `f64`), pointers as numbers. */
+export interface KernelExports {
+  pack_a_n: (src: number, lda: number, mc: number, kc: number, alpha: number, dst: number) => void;
+  pack_a_t: (src: number, lda: number, mc: number, kc: number, alpha: number, dst: number) => void;
+  pack_b_n: (src: number, ldb: number, kc: number, nc: number, dst: number) => void;
+  pack_b_t: (src: number, ldb: number, kc: number, nc: number, dst: number) => void;
+  gemm_macro: (
+    mc: number,
+    nc: number,
+    kc: number,
+    pa: number,
+    pb: number,
+    pc: number,
+    ldc: number,
+    beta: number,
+    tmp: number,
+  ) => void;
+  gemv_n: (
+    pa: number,
+    lda: number,
+    m: number,
+    k: number,
+    px: number,
+    alpha: number,
+    beta: number,
+    py: number,
+  ) => void;
+  gemv_t: (
+    pa: number,
+    lda: number,
+    m: number,
+    n: number,
+    px: number,
+    alpha: number,
+    beta: number,
+    py: number,
+  ) => void;
+  ger: (pa: number, lda: number, m: number, n: number, px: number, py: number, alpha: number) => void;
+  bias_add: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
+  bias_relu: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
+  relu_backward: (pd: number, ldd: number, rows: number, cols: number, pz: number, ldz: number) => void;
+}
+
+/** The exports of an instance for one precision, with the `_f32`/`_f64` suffix removed. */
+export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): KernelExports {
+  const names: (keyof KernelExports)[] = [
+    "pack_a_n",
+    "pack_a_t",
+    "pack_b_n",
+    "pack_b_t",
+    "gemm_macro",
+    "gemv_n",
+    "gemv_t",
+    "ger",
+    "bias_add",
+    "bias_relu",
+    "relu_backward",
+  ];
+  return Object.fromEntries(names.map((n) => [n, instance.exports[`${n}_${s}`]])) as unknown as KernelExports;
+}
