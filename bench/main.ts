@@ -1,0 +1,38 @@
+/**
+ * Benchmark runner: `deno task bench [section…]` runs every section (or the named ones) and
+ * prints one table. To add a section, import it and add it to `SECTIONS`.
+ *
+ * @module
+ */
+
+import { cpus } from "node:os";
+import { type BenchSection, tableHeader, tableLine } from "./harness.ts";
+import { tensorSection } from "./tensor.ts";
+
+/** Every benchmark section, in the order they run. */
+const SECTIONS: readonly BenchSection[] = [tensorSection];
+
+const wanted = Deno.args.length > 0 ? new Set(Deno.args) : undefined;
+const unknown = [...(wanted ?? [])].filter((n) => !SECTIONS.some((s) => s.name === n));
+if (unknown.length > 0) {
+  console.error(
+    `unknown bench section ${unknown.join(", ")}; sections: ${SECTIONS.map((s) => s.name).join(", ")}`,
+  );
+  Deno.exit(2);
+}
+
+console.log(
+  `codenet bench · Deno ${Deno.version.deno} (V8 ${Deno.version.v8}) · ${
+    cpus()[0]?.model ?? "cpu"
+  } × ${cpus().length}`,
+);
+console.log(
+  "single thread; best of several timed rounds after a warm-up; the machine is shared, so figures are noisy",
+);
+console.log("(re-run and take the best); ratio = value / goal (goal / value for times), ≥ 1 meets the goal.");
+for (const section of SECTIONS) {
+  if (wanted && !wanted.has(section.name)) continue;
+  console.log(`\n[${section.name}]`);
+  console.log(tableHeader());
+  await section.run((row) => console.log(tableLine(row)));
+}

@@ -1,0 +1,149 @@
+/**
+ * Tensor kernel benchmarks: GEMM GFLOP/s (1024³ and the MLP shapes of issue 2), GEMV/GER GB/s on
+ * a weight block of the authors' configuration, and the cost of setting the wasm kernels up.
+ *
+ * Goals (issue 2): fp32 GEMM ≥ 30 GFLOP/s at 1024³ and ≥ 20 on the MLP shapes. GEMV/GER are
+ * memory-bound, so their goal is the copy bandwidth measured in the same run (bytes read +
+ * written per second by `TypedArray.set` on an operand far larger than the caches).
+ *
+ * @module
+ */
+
+import type { Kernels } from "../lib/tensor/kernels.ts";
+import type { DType, Matrix } from "../lib/tensor/matrix.ts";
+import { naiveKernels } from "../lib/tensor/naive.ts";
+import { tsKernels } from "../lib/tensor/ts-kernels.ts";
+import { createSharedMemory } from "../lib/tensor/wasm/arena.ts";
+import { kernelModule } from "../lib/tensor/wasm/assemble.ts";
+import { instantiateWasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
+import { type BenchRow, type BenchSection, bestSeconds } from "./harness.ts";
+
+/** A GEMM shape: C (m × n) = op(A) (m × k) · op(B) (k × n). */
+interface GemmShape {
+  readonly label: string;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+/** The MLP shapes of issue 2 (784-256-256-10, batch 64): forward, backward and update products. */
+const MLP_SHAPES: readonly GemmShape[] = [
+  { label: "64×784·784×256", m: 64, n: 256, k: 784, transA: false, transB: false },
+  { label: "64×256·256×256", m: 64, n: 256, k: 256, transA: false, transB: false },
+  { label: "784×64·64×256 (Aᵀ)", m: 784, n: 256, k: 64, transA: true, transB: false },
+  { label: "64×256·256×256ᵀ", m: 64, n: 256, k: 256, transA: false, transB: true },
+];
+
+const CUBE: GemmShape = { label: "1024³", m: 1024, n: 1024, k: 1024, transA: false, transB: false };
+
+/**
+ * A weight block of the authors' run: layer 2 is 10000 × 10000, cut 5 × 4 → 2000 × 2500 per node.
+ * Twice that on each side is used so that the block (80 MB in f32) cannot sit in the 32 MB L3.
+ */
+const BLOCK = { rows: 4000, cols: 5000 };
+
+function filled(kernels: Kernels, rows: number, cols: number, dtype: DType): Matrix {
+  const m = kernels.matrix(rows, cols, dtype);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+  return m;
+}
+
+function gemmGflops(kernels: Kernels, s: GemmShape, dtype: DType, rounds: number): number {
+  const a = s.transA ? filled(kernels, s.k, s.m, dtype) : filled(kernels, s.m, s.k, dtype);
+  const b = s.transB ? filled(kernels, s.n, s.k, dtype) : filled(kernels, s.k, s.n, dtype);
+  const c = kernels.matrix(s.m, s.n, dtype);
+  const seconds = bestSeconds(() => kernels.gemm(s.transA, s.transB, 1, a, b, 0, c), { rounds });
+  return (2 * s.m * s.n * s.k) / seconds / 1e9;
+}
+
+/** The tensor section of `deno task bench`. */
+export const tensorSection: BenchSection = {
+  name: "tensor",
+  async run(report: (row: BenchRow) => void) {
+    let start = performance.now();
+    const module = await kernelModule();
+    report({ name: "wasm module: assemble (wabt) + compile", value: performance.now() - start, unit: "ms" });
+    start = performance.now();
+    const wasm = instantiateWasmKernels(module, createSharedMemory());
+    report({
+      name: "wasm kernels: instantiate (as in a Worker)",
+      value: performance.now() - start,
+      unit: "ms",
+    });
+
+    report({
+      name: `gemm f32 ${CUBE.label} wasm`,
+      value: gemmGflops(wasm, CUBE, "float32", 7),
+      unit: "GFLOP/s",
+      goal: 30,
+    });
+    report({
+      name: `gemm f64 ${CUBE.label} wasm`,
+      value: gemmGflops(wasm, CUBE, "float64", 5),
+      unit: "GFLOP/s",
+    });
+    report({
+      name: `gemm f32 ${CUBE.label} ts`,
+      value: gemmGflops(tsKernels, CUBE, "float32", 3),
+      unit: "GFLOP/s",
+    });
+    for (const shape of MLP_SHAPES) {
+      report({
+        name: `gemm f32 ${shape.label} wasm`,
+        value: gemmGflops(wasm, shape, "float32", 15),
+        unit: "GFLOP/s",
+        goal: 20,
+      });
+    }
+    for (const shape of MLP_SHAPES) {
+      report({
+        name: `gemm f32 ${shape.label} ts`,
+        value: gemmGflops(tsKernels, shape, "float32", 3),
+        unit: "GFLOP/s",
+      });
+    }
+    for (const shape of MLP_SHAPES) {
+      report({
+        name: `gemm f32 ${shape.label} naive`,
+        value: gemmGflops(naiveKernels, shape, "float32", 2),
+        unit: "GFLOP/s",
+      });
+    }
+
+    for (const dtype of ["float32", "float64"] as const) {
+      const t = dtype === "float32" ? "f32" : "f64";
+      const { rows, cols } = BLOCK;
+      const bytes = rows * cols * (dtype === "float32" ? 4 : 8);
+      const source = filled(tsKernels, rows, cols, dtype);
+      const target = tsKernels.matrix(rows, cols, dtype);
+      const copy = (2 * bytes) / bestSeconds(() => target.data.set(source.data), { rounds: 5 }) / 1e9;
+      report({ name: `copy ${t} ${rows}×${cols} (bandwidth ceiling)`, value: copy, unit: "GB/s" });
+      for (const kernels of [wasm, tsKernels] as Kernels[]) {
+        const a = kernels === tsKernels ? source : filled(kernels, rows, cols, dtype);
+        const x = kernels.vector(cols, dtype).fill(0.5);
+        const y = kernels.vector(rows, dtype).fill(0.25);
+        const goal = kernels === wasm ? copy : undefined;
+        const name = `${t} ${rows}×${cols} ${kernels.name}`;
+        const gemv = bytes / bestSeconds(() => kernels.gemv(false, 1, a, x, 0, y), { rounds: 5 }) / 1e9;
+        report({ name: `gemv ${name}`, value: gemv, unit: "GB/s", goal });
+        const gemvT = bytes / bestSeconds(() => kernels.gemv(true, 1, a, y, 0, x), { rounds: 5 }) / 1e9;
+        report({ name: `gemvᵀ ${name}`, value: gemvT, unit: "GB/s", goal });
+        const ger = (2 * bytes) / bestSeconds(() => kernels.ger(1e-9, y, x, a), { rounds: 5 }) / 1e9;
+        report({ name: `ger ${name} (read+write)`, value: ger, unit: "GB/s", goal });
+        if (kernels === wasm) {
+          // The authors' B = 1 step streams every block three times (forward, backward, update):
+          // 784·10000 + 10000·10000 + 10000·10 weights.
+          const weights = 784 * 10000 + 10000 * 10000 + 10000 * 10;
+          const perIteration = (weights * (bytes / (rows * cols))) * (1 / gemv + 1 / gemvT + 2 / ger) / 1e9;
+          report({
+            name: `B=1 paper step, all blocks on one core ${t}`,
+            value: perIteration * 1000,
+            unit: "ms",
+          });
+        }
+      }
+    }
+  },
+};
