@@ -16,7 +16,8 @@
  * const arena = new Arena(createSharedMemory());
  * const w = arena.matrix(256, 784, "float32"); // zeroed, 64-byte aligned, in wasm memory
  * const at = arena.addressOf(w); // byte address, e.g. to post to a Worker
- * const same = arena.matrixAt(at, 256, 784, "float32"); // a second view of the same elements
+ * arena.matrixAt(at, 256, 784, "float32").set(0, 0, 1); // a second view of the same elements
+ * w.get(0, 0); // 1
  * ```
  *
  * @module

@@ -32,7 +32,7 @@ export interface GemmBlocking {
 /** Blocking used for each precision on this machine class (32 KiB L1d, 512 KiB L2). */
 export const BLOCKING = {
   float32: { mc: 120, kc: 256, nc: 4096, nr: 8 },
-  float64: { mc: 96, kc: 192, nc: 2048, nr: 4 },
+  float64: { mc: 96, kc: 256, nc: 1024, nr: 4 },
 } as const satisfies Record<string, GemmBlocking>;
 
 /** Scratch bytes a GEMM of this shape needs: the A block, the B panel and an MR × NR edge tile. */
