@@ -5,21 +5,33 @@ import { kernelModuleBytes } from "../lib/tensor/wasm/assemble.ts";
 import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import { instantiateWasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { assert } from "./assert.ts";
-import { type Alloc, checkGemm, checkLayerKernels, checkLevel2, checkRejections } from "./tensor_cases.ts";
+import type { Kernels } from "../lib/tensor/kernels.ts";
+import { naiveKernels } from "../lib/tensor/naive.ts";
+import {
+  type Alloc,
+  assertSameMatrix,
+  checkGemm,
+  checkLayerKernels,
+  checkLevel2,
+  checkRejections,
+  randomOperand,
+  twin,
+} from "./tensor_cases.ts";
 
 const kernels = await createWasmKernels();
-const inMemory: Alloc = (length, dtype) => kernels.vector(length, dtype);
+/** Allocation in the memory of `k` (by default the shared `kernels`). */
+const inMemory = (k: Kernels = kernels): Alloc => (length, dtype) => k.vector(length, dtype);
 const elsewhere: Alloc = (length, dtype) => allocFloat(dtype, length);
 const rng = Rng.named(5, "placement");
 /** Each operand lands in wasm memory or in a plain typed array at random. */
-const mixed: Alloc = (length, dtype) => (rng.bernoulli(0.5) ? inMemory : elsewhere)(length, dtype);
+const mixed: Alloc = (length, dtype) => (rng.bernoulli(0.5) ? inMemory() : elsewhere)(length, dtype);
 
 for (const dtype of ["float32", "float64"] as DType[]) {
   Deno.test(`wasm gemm matches naive (${dtype}, operands in wasm memory)`, () =>
-    checkGemm(kernels, inMemory, dtype, 21));
-  Deno.test(`wasm gemv/ger match naive (${dtype})`, () => checkLevel2(kernels, inMemory, dtype, 22));
+    checkGemm(kernels, inMemory(), dtype, 21));
+  Deno.test(`wasm gemv/ger match naive (${dtype})`, () => checkLevel2(kernels, inMemory(), dtype, 22));
   Deno.test(`wasm layer kernels match naive (${dtype})`, () =>
-    checkLayerKernels(kernels, inMemory, dtype, 23));
+    checkLayerKernels(kernels, inMemory(), dtype, 23));
   Deno.test(`wasm kernels stage operands that live elsewhere (${dtype})`, () => {
     checkGemm(kernels, elsewhere, dtype, 24);
     checkLevel2(kernels, mixed, dtype, 25);
@@ -48,4 +60,38 @@ Deno.test("wasm kernels allocate zeroed, aligned operands in their memory", () =
   assert.equal(kernels.arena.addressOf(m) % 64, 0);
   assert.equal(kernels.arena.addressOf(v) % 64, 0);
   assert.ok(m.data.every((x) => x === 0) && v.every((x) => x === 0));
+});
+
+Deno.test("wasm kernels never read past operands that end at the last byte of memory", () => {
+  const edgeRng = Rng.named(7, "edge");
+  for (const dtype of ["float32", "float64"] as DType[]) {
+    const k = instantiateWasmKernels(kernels.module, createSharedMemory({ maximumBytes: 64 * 65536 }));
+    const [m, n, depth] = [13, 11, 7]; // edges in every direction
+    const operand = (r: number, c: number) => randomOperand(inMemory(k), edgeRng, r, c, dtype, false);
+    /** A random r × c matrix occupying the last bytes of the memory as it is now. */
+    const last = (r: number, c: number) => {
+      const at = k.memory.buffer.byteLength - r * c * (dtype === "float32" ? 4 : 8);
+      k.arena.alloc(at - k.arena.used, 1); // the rest of the memory, so the arena agrees
+      const x = k.arena.matrixAt(at, r, c, dtype);
+      for (let i = 0; i < x.data.length; i++) x.data[i] = edgeRng.uniform(-1, 1);
+      return x;
+    };
+    // Warm-up on other operands, so the scratch region exists before the memory is filled.
+    k.gemm(false, false, 1, operand(m, depth), operand(depth, n), 0, operand(m, n));
+    for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+      for (const lastOne of ["a", "b"]) {
+        const [ar, ac] = ta ? [depth, m] : [m, depth];
+        const [br, bc] = tb ? [n, depth] : [depth, n];
+        const c = operand(m, n);
+        const a = lastOne === "a" ? undefined : operand(ar, ac);
+        const b = lastOne === "b" ? last(br, bc) : operand(br, bc);
+        const aa = a ?? last(ar, ac);
+        const expected = twin(c);
+        naiveKernels.gemm(ta, tb, 1, twin(aa), twin(b), 0, expected);
+        k.gemm(ta, tb, 1, aa, b, 0, c);
+        assertSameMatrix(c, expected, `${dtype} ${lastOne} at the end, transA=${ta} transB=${tb}`);
+        k.memory.grow(1);
+      }
+    }
+  }
 });

@@ -19,6 +19,7 @@ import {
   forRange,
   get,
   i32,
+  loadIf,
   locals,
   madd,
   mul,
@@ -170,14 +171,64 @@ function macroKernel(p: WatPrecision): string {
 
 /**
  * `pack_a_n_<t>(src, lda, mc, kc, alpha, dst)`: op(A) = A (rows at stride `lda` bytes), the
- * mc × kc block at `src`, scaled by α, into MR-row micro-panels at `dst`.
+ * mc × kc block at `src`, scaled by α, into MR-row micro-panels at `dst`. Full panels load a
+ * vector from each of the MR rows and transpose in registers; the rest goes element by element.
  */
 function packAN(p: WatPrecision): string {
-  const { s, bytes } = p;
+  const { s, v, bytes, lanes } = p;
+  const loads: string[] = [];
+  for (let i = 0; i < MR; i++) {
+    loads.push(`(local.set $v${i} (v128.load ${add(get("$from"), mul(i32(i), get("$lda")))}))`);
+  }
+  const stores: string[] = [];
+  const scaled = (r: string) => `(${v}.mul ${get("$valpha")} ${get(r)})`;
+  // Rows in groups of `lanes` become, per k-step l, `lanes` adjacent elements of the panel.
+  const whole = MR - (MR % lanes);
+  for (let i0 = 0; i0 < whole; i0 += lanes) {
+    stores.push(transposeTile(p, i0));
+    for (let l = 0; l < lanes; l++) {
+      stores.push(`(v128.store offset=${(l * MR + i0) * bytes} ${get("$to")} ${scaled(`$r${l}`)})`);
+    }
+  }
+  if (MR % lanes === 2) {
+    // f32: rows 4 and 5 interleaved, two k-steps per vector, 8 bytes per k-step.
+    stores.push(
+      `(local.set $t0 (i8x16.shuffle ${shuffleLanes(bytes, [0, 4, 1, 5])} ${get(`$v${whole}`)} ${
+        get(`$v${whole + 1}`)
+      }))`,
+      `(local.set $t1 (i8x16.shuffle ${shuffleLanes(bytes, [2, 6, 3, 7])} ${get(`$v${whole}`)} ${
+        get(`$v${whole + 1}`)
+      }))`,
+    );
+    for (let l = 0; l < lanes; l++) {
+      stores.push(
+        `(v128.store64_lane offset=${(l * MR + whole) * bytes} ${l % 2} ${get("$to")} ${
+          scaled(`$t${l >> 1}`)
+        })`,
+      );
+    }
+  }
+  const vs = Array.from({ length: MR }, (_, i) => `$v${i}`);
+  const scalarStep = forRange(
+    "$i",
+    i32(MR),
+    1,
+    `(${s}.store ${add(get("$to"), mul(get("$i"), i32(bytes)))}
+      ${
+      loadIf(
+        s,
+        `(i32.lt_s ${get("$i")} ${get("$mr")})`,
+        `(${s}.mul ${get("$alpha")} (${s}.load ${add(get("$from"), mul(get("$i"), get("$lda")))}))`,
+      )
+    })`,
+  );
   return `
 (func (export "pack_a_n_${s}")
   (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $alpha ${s}) (param $dst i32)
   ${locals("i32", ["$ir", "$mr", "$i", "$k", "$from", "$to"])}
+  ${locals("v128", ["$valpha", ...vs, "$r0", "$r1", "$r2", "$r3", "$t0", "$t1", "$t2", "$t3"])}
+  (local.set $valpha (${v}.splat ${get("$alpha")}))
+  (local.set $to ${get("$dst")})
   ${
     forRange(
       "$ir",
@@ -185,37 +236,27 @@ function packAN(p: WatPrecision): string {
       MR,
       `(local.set $mr (i32.sub ${get("$mc")} ${get("$ir")}))
       ${clampTo("$mr", MR)}
+      (local.set $from ${add(get("$src"), mul(get("$ir"), get("$lda")))})
+      (local.set $k ${get("$kc")})
+      (if (i32.eq ${get("$mr")} ${i32(MR)})
+        (then
+          ${
+        countDown(
+          "$k",
+          lanes,
+          `${loads.join("\n")}
+          ${stores.join("\n")}
+          ${bump("$from", i32(lanes * bytes))}
+          ${bump("$to", i32(lanes * MR * bytes))}`,
+        )
+      }))
       ${
-        forRange(
-          "$i",
-          i32(MR),
+        countDown(
+          "$k",
           1,
-          `(local.set $to ${
-            add(add(get("$dst"), mul(get("$ir"), mul(get("$kc"), i32(bytes)))), mul(get("$i"), i32(bytes)))
-          })
-          (if (i32.lt_s ${get("$i")} ${get("$mr")})
-            (then
-              (local.set $from ${add(get("$src"), mul(add(get("$ir"), get("$i")), get("$lda")))})
-              (local.set $k ${get("$kc")})
-              ${
-            countDown(
-              "$k",
-              1,
-              `(${s}.store ${get("$to")} (${s}.mul ${get("$alpha")} (${s}.load ${get("$from")})))
-              ${bump("$from", i32(bytes))}
-              ${bump("$to", i32(MR * bytes))}`,
-            )
-          })
-            (else
-              (local.set $k ${get("$kc")})
-              ${
-            countDown(
-              "$k",
-              1,
-              `(${s}.store ${get("$to")} (${s}.const 0))
-              ${bump("$to", i32(MR * bytes))}`,
-            )
-          }))`,
+          `${scalarStep}
+          ${bump("$from", i32(bytes))}
+          ${bump("$to", i32(MR * bytes))}`,
         )
       }`,
     )
@@ -281,10 +322,13 @@ function packAT(p: WatPrecision): string {
               i32(MR),
               1,
               `(${s}.store ${add(get("$to"), mul(get("$i"), i32(bytes)))}
-                (select
-                  (${s}.mul ${get("$alpha")} (${s}.load ${add(get("$from"), mul(get("$i"), i32(bytes)))}))
-                  (${s}.const 0)
-                  (i32.lt_s ${get("$i")} ${get("$mr")})))`,
+                ${
+                loadIf(
+                  s,
+                  `(i32.lt_s ${get("$i")} ${get("$mr")})`,
+                  `(${s}.mul ${get("$alpha")} (${s}.load ${add(get("$from"), mul(get("$i"), i32(bytes)))}))`,
+                )
+              })`,
             )
           }
           ${bump("$from", get("$lda"))}
@@ -297,7 +341,9 @@ function packAT(p: WatPrecision): string {
 
 /**
  * `pack_b_n_<t>(src, ldb, kc, nc, dst)`: op(B) = B, the kc × nc block at `src` (rows at stride
- * `ldb` bytes) into NR-column micro-panels; a full panel row is two vectors.
+ * `ldb` bytes) into NR-column micro-panels, one panel at a time (a full panel row is two
+ * vectors). Going row by row across all panels instead is twice as slow: it scatters the writes
+ * over nc/NR streams one panel apart.
  */
 function packBN(p: WatPrecision): string {
   const { s, bytes } = p;
@@ -337,10 +383,13 @@ function packBN(p: WatPrecision): string {
               i32(nr),
               1,
               `(${s}.store ${add(get("$to"), mul(get("$j"), i32(bytes)))}
-                (select
-                  (${s}.load ${add(get("$from"), mul(get("$j"), i32(bytes)))})
-                  (${s}.const 0)
-                  (i32.lt_s ${get("$j")} ${get("$nr")})))`,
+                ${
+                loadIf(
+                  s,
+                  `(i32.lt_s ${get("$j")} ${get("$nr")})`,
+                  `(${s}.load ${add(get("$from"), mul(get("$j"), i32(bytes)))})`,
+                )
+              })`,
             )
           }
           ${bump("$from", get("$ldb"))}
@@ -397,10 +446,13 @@ function packBT(p: WatPrecision): string {
     i32(nr),
     1,
     `(${s}.store ${add(get("$to"), mul(get("$j"), i32(bytes)))}
-      (select
-        (${s}.load ${add(get("$from"), mul(get("$j"), get("$ldb")))})
-        (${s}.const 0)
-        (i32.lt_s ${get("$j")} ${get("$nr")})))`,
+      ${
+      loadIf(
+        s,
+        `(i32.lt_s ${get("$j")} ${get("$nr")})`,
+        `(${s}.load ${add(get("$from"), mul(get("$j"), get("$ldb")))})`,
+      )
+    })`,
   );
   const vs = Array.from({ length: nr }, (_, j) => `$v${j}`);
   const rs = Array.from({ length: lanes }, (_, l) => `$r${l}`);

@@ -58,6 +58,14 @@ export function mul(a: string, b: string): string {
   return `(i32.mul ${a} ${b})`;
 }
 
+/**
+ * `cond ? load : 0` for a scalar of type `t`, reading memory only when `cond` holds (unlike
+ * `select`, which evaluates both operands and could read past the end of the memory).
+ */
+export function loadIf(t: "f32" | "f64", cond: string, load: string): string {
+  return `(if (result ${t}) ${cond} (then ${load}) (else (${t}.const 0)))`;
+}
+
 /** `x += by` for an i32 local. */
 export function bump(name: string, by: string): string {
   return `(local.set ${name} ${add(get(name), by)})`;
