@@ -66,4 +66,6 @@ Deno.test("arena recognises its own views and refuses to give addresses of other
   assert.ok(!arena.owns(new Float64Array(4)));
   assert.throws(() => arena.addressOf(new Float64Array(4)), /does not live in this arena/);
   assert.throws(() => arena.view(3, 1, "float32"), /not 4-byte aligned/);
+  assert.throws(() => arena.view(arena.used, 1, "float32"), /not allocated/);
+  assert.throws(() => arena.view(0, 1, "float32"), /not allocated/);
 });

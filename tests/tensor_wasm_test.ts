@@ -70,8 +70,9 @@ Deno.test("wasm kernels never read past operands that end at the last byte of me
     const operand = (r: number, c: number) => randomOperand(inMemory(k), edgeRng, r, c, dtype, false);
     /** A random r × c matrix occupying the last bytes of the memory as it is now. */
     const last = (r: number, c: number) => {
-      const at = k.memory.buffer.byteLength - r * c * (dtype === "float32" ? 4 : 8);
-      k.arena.alloc(at - k.arena.used, 1); // the rest of the memory, so the arena agrees
+      const end = k.memory.buffer.byteLength;
+      const at = end - r * c * (dtype === "float32" ? 4 : 8);
+      k.arena.alloc(end - k.arena.used, 1); // the rest of the memory, so the arena agrees
       const x = k.arena.matrixAt(at, r, c, dtype);
       for (let i = 0; i < x.data.length; i++) x.data[i] = edgeRng.uniform(-1, 1);
       return x;

@@ -127,12 +127,17 @@ export class Arena {
 
   /**
    * A typed-array view of `length` elements at byte `address`, e.g. an address received from
-   * another thread. The region must already be allocated.
+   * another thread. The region must have been allocated (by any thread).
    */
   view(address: number, length: number, dtype: DType): Float {
     const bytes = bytesOf(dtype);
     if (address % bytes !== 0) throw new RangeError(`address ${address} is not ${bytes}-byte aligned`);
-    this.#ensure(address + length * bytes);
+    const end = address + length * bytes;
+    if (address < HEADER_BYTES || end > this.used) {
+      throw new RangeError(
+        `bytes ${address}..${end} are not allocated in this arena (it ends at ${this.used})`,
+      );
+    }
     const buffer = this.memory.buffer;
     this.#buffers.add(buffer);
     return dtype === "float32"
