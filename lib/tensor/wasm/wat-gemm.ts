@@ -133,7 +133,7 @@ function macroKernel(p: WatPrecision): string {
   (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32)
   (param $ldc i32) (param $beta ${s}) (param $tmp i32)
   ${locals("i32", ["$jr", "$ir", "$mr", "$nr", "$k", "$a_at", "$b_at", "$c_at", "$row", "$i", "$j"])}
-  ${locals("v128", ["$av", "$b0", "$b1", "$vbeta", ...accs])}
+  ${locals("v128", ["$av", "$vbeta", ...Array.from({ length: VR }, (_, w) => `$b${w}`), ...accs])}
   (local.set $vbeta (${v}.splat ${get("$beta")}))
   ${
     forRange(
