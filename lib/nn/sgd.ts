@@ -39,6 +39,7 @@ export function sgdStep(
   lr: number,
 ): BatchScore {
   const layers = net.weights.length;
+  if (buf.deltas.length !== layers) throw new RangeError("sgdStep needs a workspace with signal buffers");
   const logits = mlpForward(k, net, buf);
   const score = softmaxCrossEntropyForward(logits, labels);
   softmaxCrossEntropyBackward(logits, labels, buf.deltas[layers - 1]);
