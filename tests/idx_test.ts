@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import { readIdx } from "../datasets/idx-read.ts";
+import { parseIdx, readIdx } from "../datasets/idx-read.ts";
 import { encodeIdx, writeIdx } from "../datasets/idx-write.ts";
 import type { IdxArray } from "../datasets/idx.ts";
 import { UsageError } from "../lib/errors.ts";
+import { Rng } from "../lib/random/rng.ts";
 import { assert } from "./assert.ts";
 
 async function usageMessage(fn: () => Promise<unknown>): Promise<string> {
@@ -79,4 +80,32 @@ Deno.test("IDX reader rejects missing, truncated, wrong-magic and mis-sized file
 
 Deno.test("IDX writer refuses dimensions that do not match the data", () => {
   assert.throws(() => encodeIdx({ type: "uint8", dims: [2, 3], data: new Uint8Array(5) }), RangeError);
+});
+
+Deno.test("IDX reader on 400 seeded random and mutated files: a valid array or a UsageError, nothing else", () => {
+  const rng = Rng.named(1, "idx-fuzz");
+  const valid = samples.map(encodeIdx);
+  let parsed = 0;
+  for (let n = 0; n < 400; n++) {
+    let bytes: Uint8Array;
+    if (n % 2 === 0) {
+      bytes = Uint8Array.from({ length: rng.int(40) }, () => rng.int(256));
+      if (rng.bernoulli(0.5)) bytes.set([0, 0].slice(0, bytes.length));
+    } else {
+      const base = valid[rng.int(valid.length)];
+      bytes = base.slice(0, rng.bernoulli(0.3) ? rng.int(base.length + 1) : base.length);
+      for (let k = rng.int(3); k >= 0 && bytes.length > 0; k--) {
+        bytes[rng.int(Math.min(bytes.length, 16))] = rng.int(256);
+      }
+    }
+    try {
+      const a = parseIdx(bytes, `case ${n}`);
+      assert.equal(a.data.length, a.dims.reduce((x, y) => x * y, 1));
+      parsed++;
+    } catch (e) {
+      assert.ok(e instanceof UsageError, `case ${n}: ${e}`);
+      assert.ok((e as Error).message.startsWith(`case ${n}: `));
+    }
+  }
+  assert.ok(parsed > 0 && parsed < 400, `${parsed} of 400 parsed`);
 });

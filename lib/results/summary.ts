@@ -1,6 +1,7 @@
 /**
  * `summary.json`: the outcome of a run in one object. The fields below are always present;
  * strategies add their own (the distributed ones: `faults`, `modelled_seconds`, …) next to them.
+ * A loss or accuracy that is not finite (a diverged run) is written as `null`.
  *
  * @module
  */

@@ -83,7 +83,6 @@ class Centralized implements Strategy {
 
   summary(): Readonly<Record<string, unknown>> {
     return {
-      nodes: 1,
       workers: 1,
       parameters: parameterCount(this.#net.widths),
       kernels: this.#ctx.kernels.name,

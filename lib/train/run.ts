@@ -33,10 +33,8 @@ import { selectStrategy } from "./select-strategy.ts";
 export interface RunOptions {
   /** Kernels for the products. */
   readonly kernels: Kernels;
-  /** Progress on stderr (a mode, or a reporter). */
-  readonly progress: ProgressMode | Progress;
-  /** Parent folder of default run folders (default "results"). */
-  readonly resultsRoot?: string;
+  /** How to show progress on stderr. */
+  readonly progress: ProgressMode;
 }
 
 /** Where the run went and its summary (standard fields plus the strategy's). */
@@ -49,7 +47,7 @@ export interface RunOutcome {
 export async function runTraining(config: TrainConfig, options: RunOptions): Promise<RunOutcome> {
   const { kernels } = options;
   const factory = selectStrategy(config);
-  const progress = typeof options.progress === "string" ? new Progress(options.progress) : options.progress;
+  const progress = new Progress(options.progress);
   const trainSamples = config.trainSamples;
   if (trainSamples === undefined || config.name === undefined) {
     throw new RangeError("runTraining needs a configuration resolved by prepareTrainConfig");
@@ -73,7 +71,6 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   const dir = await createRunDirectory({
     name: config.name,
     out: config.out,
-    root: options.resultsRoot,
     time: started,
   });
   await writeJsonAtomic(
@@ -104,7 +101,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       final_test_accuracy: last.test_accuracy!,
       final_test_loss: last.test_loss!,
       final_train_loss: last.train_loss ?? null,
-      best_test_accuracy: Math.max(...outcome.rows.map((r) => r.test_accuracy!)),
+      best_test_accuracy: outcome.rows.reduce((best, r) => Math.max(best, r.test_accuracy!), 0),
       wall_seconds: outcome.wallSeconds,
       train_seconds: outcome.trainSeconds,
       eval_seconds: outcome.evalSeconds,
