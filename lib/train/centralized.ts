@@ -1,0 +1,95 @@
+/**
+ * The centralized reference strategy (`--strategy uncoded --workers 1`): the whole network in one
+ * process, plain SGD (lib/nn/sgd.ts) on batches copied from the data set, evaluation in batches of
+ * up to {@link EVAL_BATCH} test samples. Every distributed strategy must reproduce its weights
+ * when no fault is injected.
+ *
+ * @module
+ */
+
+import { fillBatch, pixelTable } from "../../datasets/batch.ts";
+import { mlpScore } from "../nn/forward.ts";
+import { createMlp, type Mlp, parameterCount } from "../nn/mlp.ts";
+import { sgdStep } from "../nn/sgd.ts";
+import { exportState, type MlpState } from "../nn/state.ts";
+import { Workspace } from "../nn/workspace.ts";
+import type { Float } from "../tensor/matrix.ts";
+import type { Evaluation, StepResult, Strategy, StrategyContext } from "./strategy.ts";
+
+/** Test samples per evaluation batch. */
+export const EVAL_BATCH = 1000;
+
+/** Builds the centralized reference for `context`. */
+export function createCentralized(context: StrategyContext): Promise<Strategy> {
+  return Promise.resolve(new Centralized(context));
+}
+
+class Centralized implements Strategy {
+  readonly name = "uncoded";
+  readonly nodes = 1;
+  readonly #ctx: StrategyContext;
+  readonly #net: Mlp;
+  readonly #trainBuffers: Workspace;
+  readonly #evalBuffers: Workspace;
+  readonly #table: Float;
+  readonly #labels: Int32Array;
+
+  constructor(context: StrategyContext) {
+    const { config, kernels: k, test } = context;
+    const dtype = config.dtype;
+    this.#ctx = context;
+    this.#net = createMlp(k, { widths: config.layers, dtype, init: config.init, seed: config.seed });
+    this.#trainBuffers = new Workspace(k, config.layers, config.batch, dtype);
+    const evalRows = Math.min(EVAL_BATCH, test.count);
+    this.#evalBuffers = new Workspace(k, config.layers, evalRows, dtype, { signals: false });
+    this.#table = pixelTable(config.normalize, dtype);
+    this.#labels = new Int32Array(Math.max(config.batch, evalRows));
+  }
+
+  step(_iteration: number, indices: Int32Array): Promise<StepResult> {
+    const { config, kernels, train } = this.#ctx;
+    fillBatch(train, indices, this.#table, this.#trainBuffers.input, this.#labels);
+    const buffers = this.#trainBuffers.rows(indices.length);
+    const score = sgdStep(kernels, this.#net, buffers, this.#labels, config.lr);
+    return Promise.resolve({ samples: indices.length, ...score });
+  }
+
+  evaluate(): Promise<Evaluation> {
+    const { kernels, test } = this.#ctx;
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < test.count; start += this.#evalBuffers.capacity) {
+      const end = Math.min(test.count, start + this.#evalBuffers.capacity);
+      const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
+      fillBatch(test, indices, this.#table, this.#evalBuffers.input, this.#labels);
+      const score = mlpScore(kernels, this.#net, this.#evalBuffers.rows(indices.length), this.#labels);
+      lossSum += score.lossSum;
+      correct += score.correct;
+    }
+    return Promise.resolve({
+      samples: test.count,
+      loss: lossSum / test.count,
+      accuracy: correct / test.count,
+    });
+  }
+
+  exportState(): Promise<MlpState> {
+    return Promise.resolve(exportState(this.#net));
+  }
+
+  metrics(): Readonly<Record<string, number>> {
+    return {};
+  }
+
+  summary(): Readonly<Record<string, unknown>> {
+    return {
+      workers: 1,
+      parameters: parameterCount(this.#net.widths),
+      kernels: this.#ctx.kernels.name,
+    };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

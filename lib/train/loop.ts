@@ -1,0 +1,129 @@
+/**
+ * The training loop, the same for every strategy: evaluate the untrained network, then run the
+ * schedule's iterations through `strategy.step`, evaluating where the schedule says. Each
+ * evaluation becomes a metrics row (iteration, epoch, round, samples, times, mean training loss
+ * and accuracy of the batches since the previous row, test loss and accuracy, and the strategy's
+ * own columns). A loss that is NaN or infinite stops training: the network is evaluated once
+ * more and the outcome is "diverged".
+ *
+ * @module
+ */
+
+import type { MetricsRow } from "../results/metrics-csv.ts";
+import type { Progress } from "../results/progress.ts";
+import type { RunStatus } from "../results/summary.ts";
+import type { Schedule } from "./schedule.ts";
+import type { Strategy } from "./strategy.ts";
+
+/** What the loop runs and where its rows go. */
+export interface LoopOptions {
+  readonly strategy: Strategy;
+  readonly schedule: Schedule;
+  /** Receives every metrics row (e.g. appends it to metrics.csv). */
+  readonly onEvaluation: (row: MetricsRow) => Promise<void>;
+  readonly progress: Progress;
+  /** Milliseconds clock (default performance.now). */
+  readonly clock?: () => number;
+}
+
+/** How the loop ended. */
+export interface LoopOutcome {
+  readonly status: RunStatus;
+  /** Iterations run. */
+  readonly iterations: number;
+  /** Training samples processed. */
+  readonly samples: number;
+  /** Passes over the training samples (fractional). */
+  readonly epochs: number;
+  readonly wallSeconds: number;
+  readonly trainSeconds: number;
+  readonly evalSeconds: number;
+  /** Every metrics row, in order. */
+  readonly rows: readonly MetricsRow[];
+}
+
+/** Runs the loop; see the module documentation. */
+export async function trainLoop(options: LoopOptions): Promise<LoopOutcome> {
+  const { strategy, schedule, onEvaluation, progress } = options;
+  const clock = options.clock ?? (() => performance.now());
+  const start = clock();
+  let trainMs = 0;
+  let evalMs = 0;
+  let window = { samples: 0, lossSum: 0, correct: 0 };
+  const rows: MetricsRow[] = [];
+
+  const evaluateAt = async (iteration: number) => {
+    const t0 = clock();
+    const ev = await strategy.evaluate();
+    evalMs += clock() - t0;
+    const row: MetricsRow = {
+      iteration,
+      epoch: schedule.epochsBefore(iteration),
+      round: schedule.roundsBefore(iteration),
+      samples: schedule.samplesBefore(iteration),
+      wall_seconds: (clock() - start) / 1000,
+      train_seconds: trainMs / 1000,
+      train_loss: window.samples > 0 ? window.lossSum / window.samples : undefined,
+      train_accuracy: window.samples > 0 ? window.correct / window.samples : undefined,
+      test_loss: ev.loss,
+      test_accuracy: ev.accuracy,
+      ...strategy.metrics(),
+    };
+    window = { samples: 0, lossSum: 0, correct: 0 };
+    rows.push(row);
+    await onEvaluation(row);
+    progress.note(describeRow(row));
+  };
+
+  await evaluateAt(0);
+  let iterations = 0;
+  let status: RunStatus = "completed";
+  for (let t = 0; t < schedule.totalIterations; t++) {
+    const { indices } = schedule.batch(t);
+    const t0 = clock();
+    const result = await strategy.step(t, indices);
+    trainMs += clock() - t0;
+    iterations = t + 1;
+    window.samples += result.samples;
+    window.lossSum += result.lossSum;
+    window.correct += result.correct;
+    if (!Number.isFinite(result.lossSum)) {
+      status = "diverged";
+      progress.note(
+        `iteration ${t + 1}: the training loss is ${result.lossSum}; stopping (try a smaller --lr)`,
+      );
+      await evaluateAt(iterations);
+      break;
+    }
+    progress.update({
+      done: iterations,
+      total: schedule.totalIterations,
+      label: `train loss ${(window.lossSum / window.samples).toFixed(4)}`,
+    });
+    if (schedule.evaluatesAfter(t)) await evaluateAt(iterations);
+  }
+  progress.done();
+  return {
+    status,
+    iterations,
+    samples: schedule.samplesBefore(iterations),
+    epochs: schedule.epochsBefore(iterations),
+    wallSeconds: (clock() - start) / 1000,
+    trainSeconds: trainMs / 1000,
+    evalSeconds: evalMs / 1000,
+    rows,
+  };
+}
+
+/** One line for an evaluation row. */
+function describeRow(row: MetricsRow): string {
+  const parts = [
+    `iteration ${row.iteration}`,
+    row.round !== undefined ? `round ${row.round}` : `epoch ${row.epoch?.toFixed(2)}`,
+    row.train_loss !== undefined ? `train loss ${row.train_loss.toFixed(4)}` : "",
+    `test loss ${row.test_loss?.toFixed(4)}`,
+    `test accuracy ${row.test_accuracy?.toFixed(4)}`,
+    `(${row.wall_seconds?.toFixed(1)} s)`,
+  ];
+  return parts.filter((p) => p !== "").join("  ");
+}

@@ -1,0 +1,74 @@
+/**
+ * The one interface every training strategy implements, so that the training loop (loop.ts) runs
+ * the centralized reference and the distributed strategies (codenet, replication, uncoded over P
+ * nodes) the same way. The loop owns the schedule (which samples, when to evaluate), the metrics
+ * and the results files; a strategy owns the model, wherever its pieces live.
+ *
+ * A strategy must start from the weights of `createMlp` with the run's seed and init (see
+ * lib/nn/init.ts, position-addressable for nodes that hold blocks) and, when no fault is injected,
+ * follow the centralized SGD step (lib/nn/sgd.ts) exactly.
+ *
+ * @module
+ */
+
+import type { ImageDataset } from "../../datasets/dataset.ts";
+import type { MlpState } from "../nn/state.ts";
+import type { Kernels } from "../tensor/kernels.ts";
+import type { TrainConfig } from "./config.ts";
+
+/** What a strategy is built from. */
+export interface StrategyContext {
+  /** The resolved configuration (layers, batch, lr, dtype, seed, init, normalize, strategy flags). */
+  readonly config: TrainConfig;
+  /** Kernels for the products (each node may use its own instance of the same implementation). */
+  readonly kernels: Kernels;
+  /** Training samples; the loop passes indices into it. */
+  readonly train: ImageDataset;
+  /** Test samples; `evaluate` scores all of them. */
+  readonly test: ImageDataset;
+}
+
+/** Result of one training step. */
+export interface StepResult {
+  /** Samples in the batch. */
+  readonly samples: number;
+  /** Sum of their losses, computed in the forward pass before the update. */
+  readonly lossSum: number;
+  /** How many of them the network classified correctly before the update. */
+  readonly correct: number;
+}
+
+/** Result of an evaluation on the test samples. */
+export interface Evaluation {
+  readonly samples: number;
+  /** Mean cross-entropy loss. */
+  readonly loss: number;
+  /** Fraction classified correctly. */
+  readonly accuracy: number;
+}
+
+/** A way of training the network; see the module documentation. */
+export interface Strategy {
+  /** Name of the strategy (`--strategy`). */
+  readonly name: string;
+  /** Nodes it runs on. */
+  readonly nodes: number;
+  /** One SGD step on the training samples `indices` at iteration `iteration`. */
+  step(iteration: number, indices: Int32Array): Promise<StepResult>;
+  /** Scores the current network on every test sample (in large batches). */
+  evaluate(): Promise<Evaluation>;
+  /** The current weights and biases, assembled as a float64 copy of the whole network. */
+  exportState(): Promise<MlpState>;
+  /**
+   * Extra metrics.csv columns at this moment, e.g. cumulative fault counters or modelled seconds
+   * of the distributed strategies; the centralized reference has none.
+   */
+  metrics(): Readonly<Record<string, number>>;
+  /** Extra summary.json fields (nodes, faults, modelled time, …). */
+  summary(): Readonly<Record<string, unknown>>;
+  /** Releases nodes, workers and memory. */
+  close(): Promise<void>;
+}
+
+/** Builds a strategy. */
+export type StrategyFactory = (context: StrategyContext) => Promise<Strategy>;
