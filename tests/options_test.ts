@@ -46,6 +46,10 @@ Deno.test("bad input becomes one-line usage errors with suggestions", () => {
   );
   assert.match(usageMessage(() => parseOptions(schema, ["--lr", "abc"])), /--lr: expected a number/);
   assert.match(usageMessage(() => parseOptions(schema, ["--lr", "0"])), /must be > 0/);
+  assert.match(
+    usageMessage(() => parseOptions(schema, ["--lr", "-1"])),
+    /--lr: -1 is out of range, it must be > 0/,
+  );
   assert.match(usageMessage(() => parseOptions(schema, ["--fault-rate", "1.5"])), /must be ≤ 1/);
   assert.match(usageMessage(() => parseOptions(schema, ["--layers", "784,0,10"])), /must be ≥ 1/);
   assert.match(

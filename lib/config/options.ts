@@ -223,7 +223,12 @@ export function parseOptions<S extends Schema>(
   }
   let parsed: { values: Record<string, unknown> };
   try {
-    parsed = parseArgs({ args: [...argv], options: parseSpec, strict: true, allowPositionals: false });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, parseSpec),
+      options: parseSpec,
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (e) {
     throw translateParseError(e as Error, flags);
   }
@@ -250,6 +255,20 @@ export function parseOptions<S extends Schema>(
     sources[k] = "flag";
   }
   return { values: values as Values<S>, sources: sources as Record<keyof S, Source> };
+}
+
+/** `--lr -1` → `--lr=-1`, so that a negative number is read as the value, not as a flag. */
+function joinNegativeValues(argv: readonly string[], spec: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = /^--([^=]+)$/.exec(argv[i]);
+    const next = argv[i + 1];
+    if (flag && spec[flag[1]]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
 }
 
 function translateParseError(e: Error, flags: string[]): UsageError {
