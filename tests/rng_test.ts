@@ -55,3 +55,12 @@ Deno.test("Rng draws have the right moments", () => {
   assert.equal(new Set(pick).size, 10);
   assert.ok(pick.every((v, i) => v >= 0 && v < 50 && (i === 0 || v > pick[i - 1])));
 });
+
+Deno.test("Rng.save/restore continues the stream exactly, mid-block and with a spare normal", () => {
+  const a = Rng.forNode(9, 4);
+  for (let i = 0; i < 7; i++) a.nextUint32();
+  a.normal();
+  const b = Rng.restore(JSON.parse(JSON.stringify(a.save())));
+  for (let i = 0; i < 10; i++) assert.equal(b.normal(), a.normal());
+  for (let i = 0; i < 9; i++) assert.equal(b.nextUint32(), a.nextUint32());
+});

@@ -39,6 +39,15 @@ function seedWord(seed: number): number {
   return (seed % TWO_32) ^ Math.floor(seed / TWO_32);
 }
 
+/** A saved position of an {@link Rng} (plain JSON). */
+export interface RngState {
+  readonly seed: number;
+  readonly stream: number;
+  readonly counter: number;
+  readonly index: number;
+  readonly spareNormal: number | null;
+}
+
 /** A seeded stream of random numbers; see the module documentation. */
 export class Rng {
   /** The seed this stream was made from. */
@@ -72,6 +81,28 @@ export class Rng {
   /** The same stream restarted at block `position` (skip-ahead without drawing; 4 words per block). */
   at(position: number): Rng {
     return new Rng(this.seed, this.stream, position);
+  }
+
+  /** The exact position of this stream, to save in a checkpoint and {@link Rng.restore} later. */
+  save(): RngState {
+    return {
+      seed: this.seed,
+      stream: this.stream,
+      counter: this.#counter,
+      index: this.#index,
+      spareNormal: this.#spareNormal ?? null,
+    };
+  }
+
+  /** A generator continuing exactly where {@link Rng.save} left off. */
+  static restore(state: RngState): Rng {
+    const r = new Rng(state.seed, state.stream, state.index === 4 ? state.counter : state.counter - 1);
+    if (state.index !== 4) {
+      r.nextUint32(); // refill the current block
+      r.#index = state.index;
+    }
+    r.#spareNormal = state.spareNormal ?? undefined;
+    return r;
   }
 
   /** Next uniformly distributed unsigned 32-bit integer. */

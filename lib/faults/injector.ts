@@ -1,0 +1,107 @@
+/**
+ * A node's fault schedule: after each phase of each layer, for each enabled site, the node draws
+ * from its own seeded stream whether a fault strikes (probability `rate`), and if so corrupts the
+ * target with the authors' additive model. Forced faults (a fault plan) strike at exact places,
+ * for tests and attack campaigns. Every fault is recorded.
+ *
+ * @module
+ */
+
+import { Rng, type RngState } from "../random/rng.ts";
+import type { Float } from "../tensor/matrix.ts";
+import { addUniformNoise, type Change } from "./additive.ts";
+import type { FaultSite, Phase } from "./sites.ts";
+
+/** One injected fault, as written to faults.jsonl. */
+export interface FaultEvent extends Change {
+  readonly iteration: number;
+  readonly node: number;
+  readonly layer: number;
+  readonly phase: Phase;
+  readonly site: FaultSite;
+  /** True when the fault came from the fault plan rather than the random draw. */
+  readonly forced: boolean;
+}
+
+/** A fault placed exactly (fault plan entry). */
+export interface ForcedFault {
+  readonly iteration: number;
+  readonly layer: number;
+  readonly phase: Phase;
+  readonly node: number;
+  readonly site: FaultSite;
+}
+
+/** Settings of a node's injector. */
+export interface InjectorOptions {
+  /** Probability per node, layer, phase and site. */
+  readonly rate: number;
+  /** Fraction of the target's entries a fault changes. */
+  readonly density: number;
+  /** Sites where random faults may strike. */
+  readonly sites: readonly FaultSite[];
+  /** Faults at exact places (any site). */
+  readonly forced: readonly ForcedFault[];
+}
+
+/** A saved injector (plain JSON). */
+export interface InjectorState {
+  readonly rng: RngState;
+  readonly pending: readonly string[];
+}
+
+/** The fault schedule of one node. */
+export class FaultInjector {
+  #rng: Rng;
+  readonly #forced: Set<string>;
+  /** Faults injected since the last {@link FaultInjector.drain}. */
+  #events: FaultEvent[] = [];
+  /** Suspends injection (verification passes, evaluation). */
+  enabled = true;
+
+  constructor(readonly node: number, seed: number, readonly options: InjectorOptions) {
+    this.#rng = Rng.named(seed, `faults/${node}`);
+    this.#forced = new Set(
+      options.forced.filter((f) => f.node === node).map((f) => key(f.iteration, f.layer, f.phase, f.site)),
+    );
+  }
+
+  /**
+   * Draws whether a fault strikes `site` now; if so, corrupts `target` in place, records the
+   * event and returns true.
+   */
+  strike(iteration: number, layer: number, phase: Phase, site: FaultSite, target: Float): boolean {
+    if (!this.enabled) return false;
+    const k = key(iteration, layer, phase, site);
+    const forced = this.#forced.delete(k); // a planned fault strikes once, even if the iteration re-runs
+    const drawn = this.options.rate > 0 && this.options.sites.includes(site) &&
+      this.#rng.bernoulli(this.options.rate);
+    if (!forced && !drawn) return false;
+    const change = addUniformNoise(target, this.options.density, this.#rng);
+    this.#events.push({ iteration, node: this.node, layer, phase, site, forced, ...change });
+    return true;
+  }
+
+  /** The events since the last call, oldest first. */
+  drain(): FaultEvent[] {
+    const out = this.#events;
+    this.#events = [];
+    return out;
+  }
+
+  /** Stream position and the planned faults still to come, for checkpoints. */
+  save(): InjectorState {
+    return { rng: this.#rng.save(), pending: [...this.#forced] };
+  }
+
+  /** Continues from a saved state. */
+  restore(state: InjectorState): void {
+    this.#rng = Rng.restore(state.rng);
+    this.#forced.clear();
+    for (const k of state.pending) this.#forced.add(k);
+  }
+}
+
+function key(iteration: number, layer: number, phase: Phase, site: FaultSite): string {
+  return `${iteration}/${layer}/${phase}/${site}`;
+}
