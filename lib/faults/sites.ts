@@ -34,7 +34,9 @@ export function parseSites(text: string): FaultSite[] {
     if (!(FAULT_SITES as readonly string[]).includes(s)) {
       const hint = closest(s, FAULT_SITES);
       throw new UsageError(
-        `--fault-sites: unknown site "${s}"${hint ? ` (did you mean ${hint}?)` : ""}; sites: ${FAULT_SITES.join(", ")}, all`,
+        `--fault-sites: unknown site "${s}"${hint ? ` (did you mean ${hint}?)` : ""}; sites: ${
+          FAULT_SITES.join(", ")
+        }, all`,
       );
     }
     if (!sites.includes(s as FaultSite)) sites.push(s as FaultSite);
