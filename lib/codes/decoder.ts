@@ -1,0 +1,590 @@
+/**
+ * The decoder of one stage: P received symbols (vectors of length L, float32 or float64, some
+ * possibly erased) of a (P, Q) real MDS code with generator G → the message rows the caller wants,
+ * a verdict, and the symbols found wrong. Everything is computed in float64.
+ *
+ * Algorithm (DESIGN.md §1.3), repeated until the remaining symbols are consistent:
+ *
+ * 1. Syndromes of the clean set C (all symbols − erasures − located): `S = H·Y_C` with H an
+ *    orthonormal parity check of G restricted to C, compared entry by entry with thresholds derived
+ *    from the caller's {@link DecodeTolerance} (inputs' norms, precision) and from G's geometry.
+ *    No entry above its threshold → C is accepted and the message decoded from Q of its symbols
+ *    (the systematic ones verbatim when present).
+ * 2. Otherwise locate: a few whitened syndrome columns (the worst entries, plus projections of S on
+ *    seeded random directions) go to {@link locateSupport}, which finds the smallest support T
+ *    explaining them. T joins the located set and step 1 re-checks the remaining symbols in full.
+ *
+ * Modes: `probabilistic` accepts up to n − Q − 1 located symbols (n = symbols received): at least
+ * Q + 1 consistent symbols remain, which are all clean with probability 1 when errors are
+ * continuous-valued; n − Q errors are therefore detected. `adversarial` accepts up to ⌊(n − Q)/2⌋,
+ * the unique-decoding radius. A verdict is never `clean` or `corrected` unless Q + 1 or more
+ * symbols passed the final full-length test.
+ *
+ * Limits of the locator (it then answers `uncorrectable`, never a wrong message): beyond the sizes
+ * searched exhaustively it relies on the errors spanning as many dimensions as there are wrong
+ * symbols (true for continuous errors when a symbol has at least as many entries as there are
+ * errors); errors confined to fewer entries than errors, e.g. t colluding symbols wrong in one
+ * entry, are located only within the exhaustive search budget.
+ *
+ * A decode allocates no large buffers: the per-set data are cached and the workspaces sized at
+ * construction; only the location path (taken when errors are present) allocates small matrices.
+ *
+ * @example
+ * ```ts
+ * import { MdsDecoder } from "./decoder.ts";
+ * import { gaussianSystematic } from "./generators.ts";
+ * const g = gaussianSystematic(7, 5, 1);
+ * const dec = new MdsDecoder(g, { length: 2000 });
+ * // const r = dec.decode(symbols, null, { scale, epsilon }, outViews);
+ * // r.verdict: "clean" | "corrected" | "uncorrectable"; r.located: indices of wrong symbols
+ * ```
+ *
+ * @module
+ */
+
+import { Rng } from "../random/rng.ts";
+import type { Float, Matrix } from "../tensor/matrix.ts";
+import { zeros } from "../tensor/linalg.ts";
+import {
+  absSum,
+  buildCleanSet,
+  type CleanSet,
+  detectionBounds,
+  outputBound,
+  syndromeThresholds,
+} from "./clean-set.ts";
+import { locateSupport } from "./locator.ts";
+import { checkTolerance, type DecodeTolerance } from "./tolerance.ts";
+
+/** Error model the decoder assumes. */
+export type DecodeMode = "probabilistic" | "adversarial";
+/** The decode modes, for option schemas. */
+export const DECODE_MODES: readonly DecodeMode[] = ["probabilistic", "adversarial"];
+/** Outcome of a decode. */
+export type Verdict = "clean" | "corrected" | "uncorrectable";
+/** Erasure flags per symbol (truthy = missing). */
+export type ErasureMask = ArrayLike<boolean | number>;
+
+/** What {@link StageDecoder.decode} returns. */
+export interface DecodeResult {
+  /** `clean`: no error seen; `corrected`: `located` were wrong and left out; `uncorrectable`: roll back. */
+  readonly verdict: Verdict;
+  /** Symbols found wrong, increasing (also set when uncorrectable: those located before giving up). */
+  readonly located: readonly number[];
+  /** Number of erased symbols. */
+  readonly erased: number;
+  /**
+   * Largest syndrome entry of the last test divided by its threshold (≤ 1 for an accepted set);
+   * NaN or Infinity when a symbol held NaN or Infinity.
+   */
+  readonly margin: number;
+  /**
+   * For `clean` and `corrected`: the stated accuracy, a bound on |decoded − exact| per entry
+   * (noise plus errors too small to detect in the symbols decoded from); NaN otherwise.
+   */
+  readonly bound: number;
+  /** Why the stage is uncorrectable; empty otherwise. */
+  readonly reason: string;
+}
+
+/** Error sizes the decoder guarantees to see, and the error it may leave. */
+export interface ToleranceReport {
+  /**
+   * Per symbol: any error larger than this in a single entry of that symbol alone is detected
+   * (NaN for erased symbols).
+   */
+  readonly detect: Float64Array;
+  /** Bound on |decoded − exact| per message entry for a `clean` verdict (noise plus one masked error). */
+  readonly output: number;
+}
+
+/** A decoder for one stage; implementations: {@link MdsDecoder}, the replication decoder. */
+export interface StageDecoder {
+  /** Entries per symbol. */
+  readonly length: number;
+  /** Error model. */
+  readonly mode: DecodeMode;
+  /** Message rows written to `out`, in order. */
+  readonly wanted: readonly number[];
+  /**
+   * Decodes P symbols (views of at least `length` entries; erased ones are not read) into `out`
+   * (one view per wanted message row). `out` is written only for `clean` and `corrected`.
+   */
+  decode(
+    symbols: readonly Float[],
+    erased: ErasureMask | null,
+    tolerance: DecodeTolerance,
+    out: readonly Float[],
+  ): DecodeResult;
+  /** The detection and output bounds for a tolerance (and erasure pattern). */
+  report(tolerance: DecodeTolerance, erased?: ErasureMask | null): ToleranceReport;
+}
+
+/** Options of {@link MdsDecoder}. */
+export interface DecoderOptions {
+  /** Entries per symbol (for B > 1, the B·L entries of a symbol matrix, treated as one vector). */
+  readonly length: number;
+  /** Error model (default `probabilistic`). */
+  readonly mode?: DecodeMode;
+  /** Seed of the random projection directions (default 1). */
+  readonly seed?: number;
+  /** Message rows to decode, in output order (default all Q rows). */
+  readonly wanted?: readonly number[];
+  /** Supports the locator may test exhaustively per round (default 4096). */
+  readonly searchBudget?: number;
+  /**
+   * Largest factor by which the output error bound of the symbols left after correction may
+   * exceed that of all received symbols (default 10⁶); beyond it the stage is uncorrectable,
+   * because the few symbols left cannot tell a small remaining error from none.
+   */
+  readonly maxBoundGrowth?: number;
+}
+
+const MAX_CACHED_SETS = 512;
+const U64 = 2 ** -53;
+
+/** The real-number MDS decoder; see the module documentation. */
+export class MdsDecoder implements StageDecoder {
+  readonly length: number;
+  readonly mode: DecodeMode;
+  readonly wanted: readonly number[];
+  readonly #g: Matrix;
+  readonly #p: number;
+  readonly #q: number;
+  readonly #seed: number;
+  readonly #budget: number;
+  readonly #maxGrowth: number;
+  readonly #rowNorm1: Float64Array;
+  readonly #systematicOf: Int32Array;
+  readonly #sets = new Map<string, CleanSet>();
+  readonly #bounds = new WeakMap<CleanSet, { epsilon: number; value: number }>();
+  #full: CleanSet | null = null;
+  readonly #state: Uint8Array;
+  readonly #rows: Float[];
+  readonly #gather: Float64Array;
+  readonly #thr: Float64Array;
+  readonly #inv: Float64Array;
+  readonly #syn: Float64Array;
+  readonly #score: Float64Array;
+  #directions: Float64Array | null = null;
+  #absSyn: Float64Array | null = null;
+  #flagged = 0;
+  #nonFinite = false;
+  #margin = 0;
+
+  /** A decoder for the code with P × Q float64 generator `g`. */
+  constructor(g: Matrix, options: DecoderOptions) {
+    const { length, mode = "probabilistic", seed = 1, wanted, searchBudget = 4096, maxBoundGrowth = 1e6 } =
+      options;
+    if (!(Number.isInteger(length) && length >= 1)) {
+      throw new RangeError(`symbol length must be ≥ 1, got ${length}`);
+    }
+    if (g.rows < g.cols) throw new RangeError(`a (P, Q) code needs P ≥ Q, got ${g.rows} × ${g.cols}`);
+    this.#g = g.clone("float64");
+    this.#p = g.rows;
+    this.#q = g.cols;
+    this.length = length;
+    this.mode = mode;
+    this.#seed = seed;
+    this.#budget = searchBudget;
+    this.#maxGrowth = maxBoundGrowth;
+    this.wanted = wanted ? [...wanted] : Array.from({ length: g.cols }, (_, i) => i);
+    for (const w of this.wanted) {
+      if (!(Number.isInteger(w) && w >= 0 && w < g.cols)) {
+        throw new RangeError(`wanted row ${w} outside 0..${g.cols - 1}`);
+      }
+    }
+    this.#rowNorm1 = Float64Array.from({ length: g.rows }, (_, p) => absSum(g.row(p)));
+    this.#systematicOf = systematicRows(this.#g);
+    const r = g.rows - g.cols;
+    this.#state = new Uint8Array(g.rows);
+    this.#rows = new Array(g.rows);
+    this.#gather = new Float64Array(g.rows);
+    this.#thr = new Float64Array(r);
+    this.#inv = new Float64Array(r);
+    this.#syn = new Float64Array(r * length);
+    this.#score = new Float64Array(length);
+  }
+
+  /** The number of symbols P. */
+  get symbols(): number {
+    return this.#p;
+  }
+
+  decode(
+    symbols: readonly Float[],
+    erased: ErasureMask | null,
+    tolerance: DecodeTolerance,
+    out: readonly Float[],
+  ): DecodeResult {
+    checkTolerance(tolerance);
+    const erasedCount = this.#markErasures(erased);
+    this.#checkBuffers(symbols, out);
+    const n = this.#p - erasedCount;
+    const q = this.#q;
+    if (n < q) {
+      return verdictUncorrectable(
+        [],
+        erasedCount,
+        NaN,
+        `only ${n} of ${this.#p} symbols arrived, ${q} needed`,
+      );
+    }
+    if (n === q) {
+      return verdictUncorrectable(
+        [],
+        erasedCount,
+        NaN,
+        `only ${n} symbols arrived: no redundancy left to check them`,
+      );
+    }
+    const maxLocated = this.mode === "probabilistic" ? n - q - 1 : Math.floor((n - q) / 2);
+    const located: number[] = [];
+    while (true) {
+      const set = this.#setFor();
+      syndromeThresholds(set, tolerance, this.#thr);
+      this.#syndromes(set, symbols);
+      if (this.#flagged === 0) {
+        const bound = this.#cachedBound(set, tolerance);
+        if (located.length > 0) {
+          // The remaining symbols must still verify the result about as well as all received ones.
+          const received: number[] = [];
+          for (let p = 0; p < this.#p; p++) if (this.#state[p] !== 1) received.push(p);
+          const growth = bound / this.#cachedBound(this.#setOf(received), tolerance);
+          if (!(growth <= this.#maxGrowth)) {
+            return verdictUncorrectable(
+              located,
+              erasedCount,
+              this.#margin,
+              `the ${set.members.length} symbols left verify the result ${
+                growth.toExponential(1)
+              } times less tightly than all received (limit ${this.#maxGrowth})`,
+            );
+          }
+        }
+        this.#write(set, symbols, out);
+        return {
+          verdict: located.length === 0 ? "clean" : "corrected",
+          located: located.sort((a, b) => a - b),
+          erased: erasedCount,
+          margin: this.#margin,
+          bound,
+          reason: "",
+        };
+      }
+      const budget = maxLocated - located.length;
+      if (budget <= 0) {
+        const why = located.length === 0
+          ? `errors detected, but the ${this.mode} bound corrects none with ${n} symbols`
+          : `errors remain after locating ${located.length} (the ${this.mode} bound is ${maxLocated})`;
+        return verdictUncorrectable(located, erasedCount, this.#margin, why);
+      }
+      const found = this.#nonFinite
+        ? this.#locateNonFinite(set, symbols, tolerance)
+        : this.#locate(set, symbols, budget);
+      if (found === null || found.length === 0 || found.length > budget) {
+        return verdictUncorrectable(
+          located,
+          erasedCount,
+          this.#margin,
+          `no set of at most ${budget} more symbols explains the errors`,
+        );
+      }
+      for (const p of found) {
+        this.#state[p] = 2;
+        located.push(p);
+      }
+    }
+  }
+
+  report(tolerance: DecodeTolerance, erased: ErasureMask | null = null): ToleranceReport {
+    checkTolerance(tolerance);
+    this.#markErasures(erased);
+    const detect = new Float64Array(this.#p).fill(NaN);
+    const members = this.#members();
+    if (members.length <= this.#q) return { detect: detect.fill(Infinity), output: Infinity };
+    const set = this.#setOf(members);
+    const { bound, perMember } = this.#bound(set, tolerance);
+    set.members.forEach((p, i) => (detect[p] = perMember[i]));
+    return { detect, output: bound };
+  }
+
+  /**
+   * The output bound of a set, recomputed only when the tolerance changed since the set's last
+   * use (the bound is linear in scale, so it is cached per unit scale and epsilon).
+   */
+  #cachedBound(set: CleanSet, tolerance: DecodeTolerance): number {
+    let perScale = this.#bounds.get(set);
+    if (perScale === undefined || perScale.epsilon !== tolerance.epsilon) {
+      perScale = {
+        epsilon: tolerance.epsilon,
+        value: this.#bound(set, { scale: 1, epsilon: tolerance.epsilon }).bound,
+      };
+      this.#bounds.set(set, perScale);
+    }
+    return perScale.value * tolerance.scale;
+  }
+
+  /** Detection bounds per member and the output bound of a set under a tolerance. */
+  #bound(set: CleanSet, tolerance: DecodeTolerance): { bound: number; perMember: Float64Array } {
+    const thr = new Float64Array(set.redundancy);
+    syndromeThresholds(set, tolerance, thr);
+    const perMember = new Float64Array(set.members.length);
+    detectionBounds(set, thr, perMember);
+    return { bound: outputBound(set, tolerance, this.#rowNorm1, perMember), perMember };
+  }
+
+  /** Resets the state to "erased or present"; returns the number of erasures. */
+  #markErasures(erased: ErasureMask | null): number {
+    let count = 0;
+    for (let p = 0; p < this.#p; p++) {
+      const e = erased !== null && erased[p] ? 1 : 0;
+      this.#state[p] = e;
+      count += e;
+    }
+    return count;
+  }
+
+  #checkBuffers(symbols: readonly Float[], out: readonly Float[]): void {
+    if (symbols.length !== this.#p) {
+      throw new RangeError(`expected ${this.#p} symbols, got ${symbols.length}`);
+    }
+    for (let p = 0; p < this.#p; p++) {
+      if (this.#state[p] === 0 && !(symbols[p]?.length >= this.length)) {
+        throw new RangeError(`symbol ${p} has ${symbols[p]?.length} entries, expected ≥ ${this.length}`);
+      }
+    }
+    if (out.length !== this.wanted.length) {
+      throw new RangeError(`expected ${this.wanted.length} output views, got ${out.length}`);
+    }
+    for (const o of out) {
+      if (!(o.length >= this.length)) {
+        throw new RangeError(`output view has ${o.length} entries, expected ≥ ${this.length}`);
+      }
+    }
+  }
+
+  /** Symbols of the current state that are members (state 0: neither erased nor located). */
+  #members(): number[] {
+    const members: number[] = [];
+    for (let p = 0; p < this.#p; p++) if (this.#state[p] === 0) members.push(p);
+    return members;
+  }
+
+  /** The clean set of the current state, cached. */
+  #setFor(): CleanSet {
+    return this.#setOf(this.#members());
+  }
+
+  /** The clean set of `members`, cached. */
+  #setOf(members: number[]): CleanSet {
+    if (members.length === this.#p) {
+      this.#full ??= buildCleanSet(this.#g, members, this.wanted, this.#systematicOf);
+      return this.#full;
+    }
+    const key = members.join(",");
+    let set = this.#sets.get(key);
+    if (!set) {
+      if (this.#sets.size >= MAX_CACHED_SETS) this.#sets.clear();
+      set = buildCleanSet(this.#g, members, this.wanted, this.#systematicOf);
+      this.#sets.set(key, set);
+    }
+    return set;
+  }
+
+  /** One pass over the data: syndromes S (kept for location), per-entry scores, flags, margin. */
+  #syndromes(set: CleanSet, symbols: readonly Float[]): void {
+    const { members, redundancy: r, parity } = set;
+    const n = members.length;
+    const len = this.length;
+    const syn = this.#syn;
+    const score = this.#score;
+    const inv = this.#inv;
+    const t = this.#gather;
+    const rows = this.#rows;
+    for (let j = 0; j < r; j++) inv[j] = 1 / this.#thr[j];
+    for (let i = 0; i < n; i++) rows[i] = symbols[members[i]];
+    let flagged = 0;
+    let margin = 0;
+    for (let l = 0; l < len; l++) {
+      for (let i = 0; i < n; i++) t[i] = rows[i][l];
+      let worst = 0;
+      for (let j = 0; j < r; j++) {
+        const base = j * n;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += parity[base + i] * t[i];
+        syn[j * len + l] = s;
+        const w = Math.abs(s) * inv[j];
+        if (w > worst || w !== w) worst = w;
+      }
+      score[l] = worst;
+      if (!(worst <= 1)) flagged++;
+      if (worst > margin || worst !== worst) margin = worst;
+    }
+    this.#flagged = flagged;
+    this.#margin = margin;
+    this.#nonFinite = !Number.isFinite(margin);
+  }
+
+  /** Writes the wanted message rows, decoded from the set's Q chosen symbols, in float64. */
+  #write(set: CleanSet, symbols: readonly Float[], out: readonly Float[]): void {
+    const q = this.#q;
+    const len = this.length;
+    const rows = this.#rows;
+    for (let s = 0; s < q; s++) rows[s] = symbols[set.decodeFrom[s]];
+    for (let w = 0; w < this.wanted.length; w++) {
+      const o = out[w];
+      const src = set.copyFrom[w];
+      if (src >= 0) {
+        const y = symbols[src];
+        for (let l = 0; l < len; l++) o[l] = y[l];
+        continue;
+      }
+      const base = w * q;
+      for (let l = 0; l < len; l++) {
+        let acc = 0;
+        for (let s = 0; s < q; s++) acc += set.decodeRows[base + s] * rows[s][l];
+        o[l] = acc;
+      }
+    }
+  }
+
+  /** Seeded Gaussian directions, one row per possible syndrome row, made on first use. */
+  #projectionDirections(): Float64Array {
+    if (this.#directions === null) {
+      const rng = Rng.named(this.#seed, "decoder-directions");
+      this.#directions = Float64Array.from({ length: (this.#p - this.#q) * this.length }, () => rng.normal());
+    }
+    return this.#directions;
+  }
+
+  /**
+   * Location round: whitened syndrome columns → smallest consistent support (symbol indices).
+   * Each column carries its own float64 rounding bound (`slack`, whitened), so that large errors
+   * do not hide small ones behind a relative allowance.
+   */
+  #locate(set: CleanSet, symbols: readonly Float[], maxSize: number): number[] | null {
+    const { members, redundancy: r, parity } = set;
+    const n = members.length;
+    const len = this.length;
+    const inv = this.#inv;
+    const syn = this.#syn;
+    // |H|·|Y| per syndrome entry: the scale of the syndrome's own rounding.
+    const absSyn = (this.#absSyn ??= new Float64Array(this.#syn.length));
+    for (let j = 0; j < r; j++) {
+      const row = absSyn.subarray(j * len, (j + 1) * len).fill(0);
+      for (let i = 0; i < n; i++) {
+        const h = Math.abs(parity[j * n + i]);
+        const y = symbols[members[i]];
+        for (let l = 0; l < len; l++) row[l] += h * Math.abs(y[l]);
+      }
+    }
+    const rounding = 4 * (n + 1) * U64;
+    const top = worstEntries(this.#score, Math.min(this.#flagged, r + 1));
+    const dirs = this.#projectionDirections();
+    const k = r;
+    const z = zeros(r, top.length + k);
+    const slack = new Float64Array(top.length + k);
+    top.forEach((l, c) => {
+      let sl = 0;
+      for (let j = 0; j < r; j++) {
+        z.set(j, c, syn[j * len + l] * inv[j]);
+        sl = Math.hypot(sl, rounding * absSyn[j * len + l] * inv[j]);
+      }
+      slack[c] = sl;
+    });
+    for (let i = 0; i < k; i++) {
+      const off = i * len;
+      let norm1 = 0;
+      for (let l = 0; l < len; l++) norm1 += Math.abs(dirs[off + l]);
+      let sl = 0;
+      for (let j = 0; j < r; j++) {
+        let s = 0;
+        let abs = 0;
+        let absRounding = 0;
+        for (let l = 0; l < len; l++) {
+          const d = dirs[off + l];
+          s += d * syn[j * len + l];
+          abs += Math.abs(d * syn[j * len + l]);
+          absRounding += Math.abs(d) * absSyn[j * len + l];
+        }
+        const w = inv[j] / norm1;
+        z.set(j, top.length + i, s * w);
+        sl = Math.hypot(sl, ((len + 2) * U64 * abs + rounding * absRounding) * w);
+      }
+      slack[top.length + i] = sl;
+    }
+    const hw = zeros(r, n);
+    for (let j = 0; j < r; j++) for (let i = 0; i < n; i++) hw.set(j, i, parity[j * n + i] * inv[j]);
+    const support = locateSupport(hw, z, { maxSize: Math.min(maxSize, r - 1), budget: this.#budget, slack });
+    return support === null ? null : support.map((i) => members[i]);
+  }
+
+  /**
+   * Symbols holding NaN, ±Infinity, or an entry beyond what any clean symbol can reach
+   * (twice `scale · ‖G[p]‖₁ · (1 + ε)`): certainly wrong, located without a search.
+   */
+  #locateNonFinite(set: CleanSet, symbols: readonly Float[], tol: DecodeTolerance): number[] {
+    const found: number[] = [];
+    for (const p of set.members) {
+      const bound = 2 * tol.scale * this.#rowNorm1[p] * (1 + tol.epsilon);
+      const y = symbols[p];
+      for (let l = 0; l < this.length; l++) {
+        if (!(Math.abs(y[l]) <= bound)) {
+          found.push(p);
+          break;
+        }
+      }
+    }
+    return found;
+  }
+}
+
+/** For each message row q, the symbol whose generator row is the unit vector e_q (or −1). */
+export function systematicRows(g: Matrix): Int32Array {
+  const of = new Int32Array(g.cols).fill(-1);
+  for (let p = 0; p < g.rows; p++) {
+    let one = -1;
+    let unit = true;
+    for (let k = 0; k < g.cols && unit; k++) {
+      const v = g.get(p, k);
+      if (v === 1 && one < 0) one = k;
+      else if (v !== 0) unit = false;
+    }
+    if (unit && one >= 0 && of[one] < 0) of[one] = p;
+  }
+  return of;
+}
+
+/** Indices of the `k` largest scores (NaN counts as largest), largest first. */
+function worstEntries(score: Float64Array, k: number): number[] {
+  const idx: number[] = [];
+  const key = (l: number) => (score[l] !== score[l] ? Infinity : score[l]);
+  for (let l = 0; l < score.length; l++) {
+    if (!(score[l] > 1) && score[l] === score[l]) continue;
+    if (idx.length < k) {
+      idx.push(l);
+      idx.sort((a, b) => key(b) - key(a));
+    } else if (key(l) > key(idx[k - 1])) {
+      idx[k - 1] = l;
+      idx.sort((a, b) => key(b) - key(a));
+    }
+  }
+  return idx;
+}
+
+function verdictUncorrectable(
+  located: number[],
+  erased: number,
+  margin: number,
+  reason: string,
+): DecodeResult {
+  return {
+    verdict: "uncorrectable",
+    located: located.sort((a, b) => a - b),
+    erased,
+    margin,
+    bound: NaN,
+    reason,
+  };
+}
