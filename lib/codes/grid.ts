@@ -184,6 +184,22 @@ export class GridCode implements LayerCode {
     );
   }
 
+  forwardScale(rowNorm: number, inputNorm: number): number {
+    return rowNorm * inputNorm;
+  }
+
+  backwardScale(colNorm: number, deltaNorm: number): number {
+    return colNorm * deltaNorm;
+  }
+
+  forwardTerms(layout: LayerLayout): number {
+    return this.shape.qc * (layout.blockCols + 1);
+  }
+
+  backwardTerms(layout: LayerLayout): number {
+    return this.shape.qr * (layout.blockRows + 1);
+  }
+
   encodeBlock(id: number, w: Matrix, layout: LayerLayout): Matrix {
     const { row, col } = this.position(id);
     return combineMatrixBlocks(

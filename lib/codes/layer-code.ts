@@ -94,6 +94,19 @@ export interface LayerCode {
     batch?: number,
   ): void;
   /**
+   * The decoder's `scale` for the forward stage (a bound on Σ|terms| of every message entry),
+   * given a bound on the 2-norms of W's rows and the 2-norm of one input sample. It is
+   * `rowNorm · inputNorm` times the number of row–input products that meet in one message entry
+   * (1 for the grid; up to 2 for PolyDot, whose message also holds cross terms).
+   */
+  forwardScale(rowNorm: number, inputNorm: number): number;
+  /** Likewise for the backward stage, from a bound on W's column 2-norms and ‖δ‖₂ of one sample. */
+  backwardScale(colNorm: number, deltaNorm: number): number;
+  /** Products accumulated into one forward symbol entry (for `roundoffEpsilon`). */
+  forwardTerms(layout: LayerLayout): number;
+  /** Products accumulated into one backward symbol entry. */
+  backwardTerms(layout: LayerLayout): number;
+  /**
    * How to rebuild node `id`'s block after `stage` located a fault in a symbol it contributes to,
    * reading no node in `exclude`. Throws RangeError if too few peers remain.
    */

@@ -131,6 +131,24 @@ export class PolyDotCode implements LayerCode {
     return this.forwardGroups();
   }
 
+  /** A forward coefficient u^e gathers products of at most two row blocks (e = n·i + j + n − 1 − k). */
+  forwardScale(rowNorm: number, inputNorm: number): number {
+    return Math.min(this.#m, 2) * rowNorm * inputNorm;
+  }
+
+  /** A backward coefficient u^e fixes i′ − i and j: one column of W against δ. */
+  backwardScale(colNorm: number, deltaNorm: number): number {
+    return colNorm * deltaNorm;
+  }
+
+  forwardTerms(layout: LayerLayout): number {
+    return layout.blockCols;
+  }
+
+  backwardTerms(layout: LayerLayout): number {
+    return layout.blockRows;
+  }
+
   encodeBlock(id: number, w: Matrix, layout: LayerLayout): Matrix {
     const n = this.#n;
     return combineMatrixBlocks(

@@ -243,6 +243,22 @@ export class ReplicationCode implements LayerCode {
     );
   }
 
+  forwardScale(rowNorm: number, inputNorm: number): number {
+    return rowNorm * inputNorm;
+  }
+
+  backwardScale(colNorm: number, deltaNorm: number): number {
+    return colNorm * deltaNorm;
+  }
+
+  forwardTerms(layout: LayerLayout): number {
+    return this.params.qc * (layout.blockCols + 1);
+  }
+
+  backwardTerms(layout: LayerLayout): number {
+    return this.params.qr * (layout.blockRows + 1);
+  }
+
   encodeBlock(id: number, w: Matrix, layout: LayerLayout): Matrix {
     const { row, col } = this.position(id);
     return combineMatrixBlocks(
