@@ -136,15 +136,24 @@ export function repetition(copies: number, q: number): Matrix {
 }
 
 /**
- * A systematic generator of the same code: the Q best-conditioned rows S of G (pivoted
- * Gram–Schmidt) become the identity, `G · G_S⁻¹`, with the rows reordered so that S comes first.
- * (Using the first Q rows instead can be disastrous: for Chebyshev points they cluster near 1.)
+ * The row order {@link systematize} uses: the Q best-conditioned rows of G (pivoted Gram–Schmidt)
+ * first, then the others in their original order.
+ */
+export function systematicOrder(g: Matrix): number[] {
+  const first = chooseRows(g, Array.from({ length: g.rows }, (_, i) => i), new Int32Array(g.cols).fill(-1));
+  return [...first, ...Array.from({ length: g.rows }, (_, i) => i).filter((i) => !first.includes(i))];
+}
+
+/**
+ * A systematic generator of the same code, up to the order of the symbols: with S the first Q
+ * rows of {@link systematicOrder}, `G[order] · G_S⁻¹`, whose top Q × Q block is the identity.
+ * (Making the *first* Q rows systematic instead can be disastrous: for Chebyshev points they
+ * cluster near 1 and G_top is nearly singular.)
  */
 export function systematize(g: Matrix): Matrix {
   const q = g.cols;
-  const first = chooseRows(g, Array.from({ length: g.rows }, (_, i) => i), new Int32Array(q).fill(-1));
-  const order = [...first, ...Array.from({ length: g.rows }, (_, i) => i).filter((i) => !first.includes(i))];
-  const s = multiply(selectRows(g, order), inverse(selectRows(g, first)));
+  const order = systematicOrder(g);
+  const s = multiply(selectRows(g, order), inverse(selectRows(g, order.slice(0, q))));
   // The top block is the identity by construction; set it exactly.
   const id = identity(q);
   for (let i = 0; i < q; i++) s.data.set(id.row(i), i * q);
