@@ -144,6 +144,11 @@ export class GridCode implements LayerCode {
     return this.#ids[row * this.shape.pc + col];
   }
 
+  describeNode(id: number): string {
+    const { row, col, role } = this.position(id);
+    return `grid (${row}, ${col}) ${role}`;
+  }
+
   layout(rows: number, cols: number): LayerLayout {
     if (rows < this.shape.qr || cols < this.shape.qc) {
       throw new UsageError(

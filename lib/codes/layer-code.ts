@@ -69,6 +69,8 @@ export interface LayerCode {
   readonly label: string;
   /** Block geometry for a rows × cols weight matrix (throws RangeError if impossible). */
   layout(rows: number, cols: number): LayerLayout;
+  /** One line about node `id` (its place and role), for listings. */
+  describeNode(id: number): string;
   /** Whether node `id` computes a product in the forward phase. */
   forwardActive(id: number): boolean;
   /** Whether node `id` computes a product in the backward phase. */

@@ -97,6 +97,10 @@ export class PolyDotCode implements LayerCode {
     return Float64Array.from({ length: count }, (_, k) => this.points[id] ** exponent(k));
   }
 
+  describeNode(id: number): string {
+    return `α = ${this.#powers(id, 2, (k) => k)[1]}`;
+  }
+
   layout(rows: number, cols: number): LayerLayout {
     if (rows < this.#m || cols < this.#n) {
       throw new UsageError(

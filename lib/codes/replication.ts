@@ -202,6 +202,11 @@ export class ReplicationCode implements LayerCode {
     return (copy * this.params.qr + row) * this.params.qc + col;
   }
 
+  describeNode(id: number): string {
+    const { copy, row, col } = this.position(id);
+    return `copy ${copy} of block (${row}, ${col})`;
+  }
+
   layout(rows: number, cols: number): LayerLayout {
     const { qr, qc } = this.params;
     if (rows < qr || cols < qc) {
