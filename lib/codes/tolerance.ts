@@ -13,6 +13,20 @@
  *   It covers the rounding of the products, of the sums that build the symbol, and of its storage;
  *   {@link roundoffEpsilon} derives it from the precision and the number of accumulated terms.
  *
+ * How a node derives them, per stage and step (see `LayerCode.forwardScale` / `forwardTerms`):
+ *
+ * - `scale = code.forwardScale(rowNormBound, ‖x‖₂)` (backward: `backwardScale(colNormBound, ‖δ‖₂)`),
+ *   with the norm bounds of the weights tracked since the last verified checkpoint;
+ * - products of float32 blocks accumulated in float64 (free for a bandwidth-bound B = 1 GEMV):
+ *   `epsilon = 2⁻²⁴ + roundoffEpsilon("float32", terms, { accumulation: "float64", bound: "worst-case" })`
+ *   (the stored block's rounding plus the symbol's), which keeps the detection threshold near
+ *   1e-7 · scale: every float32 flip of bits 20–31 of a non-tiny entry is caught;
+ * - products accumulated in float32: `epsilon = 2⁻²⁴ + roundoffEpsilon("float32", terms)`, a bound
+ *   about √terms times looser (bench/decode.ts: about a quarter of the flips of bits 20–31 of a
+ *   10,000-term layer then fall below it, harmlessly but unseen);
+ * - blocks updated in place since they were last encoded exactly accumulate one storage rounding
+ *   per update: add `8·√updates·2⁻²⁴` (or re-encode the parity blocks at verified checkpoints).
+ *
  * The decoder adds its own float64 rounding to these bounds and accepts a set of symbols as clean
  * only if every syndrome entry is within the resulting threshold: a rigorous bound, so clean data
  * never raise an alarm as long as `scale` and `epsilon` hold. Errors smaller than the threshold are
