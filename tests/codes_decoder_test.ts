@@ -186,3 +186,28 @@ Deno.test("decoding the systematic rows of clean float32 symbols copies them ver
   assert.equal(r.verdict, "clean");
   out.forEach((o, i) => assert.deepEqual(o, symbols[i]));
 });
+
+Deno.test("long symbols are swept in chunks: errors in any chunk, NaN in a late one, batch-sized symbols", () => {
+  const code = gridCode({ pr: 7, qr: 5, pc: 6, qc: 4 });
+  const rng = Rng.named(18, "decoder-test");
+  const length = 3 * 4096 + 123;
+  const messages = randomMessages(rng, 5, length);
+  const tol = storedTolerance(code.forward, messages, "float32");
+  const dec = code.forward.decoder({ length });
+  const clean = encodeSymbols(code.forward, messages, "float32");
+  for (
+    const [symbol, entry, value] of [[0, 5, 0.5], [6, 4096 * 2 + 7, -3], [3, length - 1, NaN], [
+      4,
+      4096,
+      1e-3,
+    ]]
+  ) {
+    const symbols = clean.map((s) => s.slice());
+    symbols[symbol][entry] = Number.isNaN(value) ? NaN : symbols[symbol][entry] + value;
+    const out = outputs(5, length);
+    const r = dec.decode(symbols, null, tol, out);
+    assert.equal(r.verdict, "corrected", `symbol ${symbol} entry ${entry}: ${r.reason}`);
+    assert.deepEqual(r.located, [symbol]);
+    out.forEach((o, i) => assert.ok(relativeDifference(o, messages[i]) < 1e-6));
+  }
+});

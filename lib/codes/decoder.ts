@@ -11,14 +11,19 @@
  *    No entry above its threshold → C is accepted and the message decoded from Q of its symbols
  *    (the systematic ones verbatim when present).
  * 2. Otherwise locate: a few whitened syndrome columns (the worst entries, plus projections of S on
- *    seeded random directions) go to {@link locateSupport}, which finds the smallest support T
+ *    seeded random ±1 directions) go to {@link locateSupport}, which finds the smallest support T
  *    explaining them. T joins the located set and step 1 re-checks the remaining symbols in full.
+ * 3. Before accepting a corrected set, its stated accuracy (`bound`: noise plus the largest error
+ *    that could hide in the symbols decoded from) must not exceed that of all received symbols by
+ *    more than `maxBoundGrowth` (default 10⁶): a badly conditioned remainder cannot tell a small
+ *    error from none, and the stage is then `uncorrectable` instead.
  *
  * Modes: `probabilistic` accepts up to n − Q − 1 located symbols (n = symbols received): at least
  * Q + 1 consistent symbols remain, which are all clean with probability 1 when errors are
  * continuous-valued; n − Q errors are therefore detected. `adversarial` accepts up to ⌊(n − Q)/2⌋,
  * the unique-decoding radius. A verdict is never `clean` or `corrected` unless Q + 1 or more
- * symbols passed the final full-length test.
+ * symbols passed the final full-length test; errors below the thresholds may pass (masked), and
+ * then move the result by at most the stated `bound`.
  *
  * Limits of the locator (it then answers `uncorrectable`, never a wrong message): beyond the sizes
  * searched exhaustively it relies on the errors spanning as many dimensions as there are wrong
@@ -26,8 +31,9 @@
  * errors); errors confined to fewer entries than errors, e.g. t colluding symbols wrong in one
  * entry, are located only within the exhaustive search budget.
  *
- * A decode allocates no large buffers: the per-set data are cached and the workspaces sized at
- * construction; only the location path (taken when errors are present) allocates small matrices.
+ * A decode allocates no large buffers: the per-set data are cached, the data are swept in chunks
+ * of 4,096 entries through workspaces sized at construction, and only the location path (taken
+ * when errors are present) allocates small matrices.
  *
  * @example
  * ```ts
@@ -141,6 +147,8 @@ export interface DecoderOptions {
 }
 
 const MAX_CACHED_SETS = 512;
+/** Entries per chunk of the data sweeps. */
+const CHUNK = 4096;
 const U64 = 2 ** -53;
 
 /** The real-number MDS decoder; see the module documentation. */
@@ -161,13 +169,20 @@ export class MdsDecoder implements StageDecoder {
   #full: CleanSet | null = null;
   readonly #state: Uint8Array;
   readonly #rows: Float[];
-  readonly #synRows: Float64Array[];
   readonly #thr: Float64Array;
   readonly #inv: Float64Array;
-  readonly #syn: Float64Array;
-  readonly #score: Float64Array;
-  #directions: Float64Array | null = null;
-  #absSyn: Float64Array | null = null;
+  /** Entries per chunk: the data are swept in chunks, so workspaces stay small for long symbols. */
+  readonly #chunk: number;
+  /** Syndrome rows of the current chunk (redundancy × chunk). */
+  readonly #synChunk: Float64Array[];
+  /** Per entry of the current chunk: largest |syndrome| / threshold. */
+  readonly #scoreChunk: Float64Array;
+  /** The worst entries seen (at most redundancy + 1), by decreasing score. */
+  readonly #topIndex: Int32Array;
+  readonly #topScore: Float64Array;
+  #topCount = 0;
+  /** Random ±1 projection directions, one bit per entry, made on first use. */
+  #signs: Uint32Array | null = null;
   #flagged = 0;
   #nonFinite = false;
   #margin = 0;
@@ -201,9 +216,11 @@ export class MdsDecoder implements StageDecoder {
     this.#rows = new Array(g.rows);
     this.#thr = new Float64Array(r);
     this.#inv = new Float64Array(r);
-    this.#syn = new Float64Array(r * length);
-    this.#synRows = Array.from({ length: r }, (_, j) => this.#syn.subarray(j * length, (j + 1) * length));
-    this.#score = new Float64Array(length);
+    this.#chunk = Math.min(length, CHUNK);
+    this.#synChunk = Array.from({ length: r }, () => new Float64Array(this.#chunk));
+    this.#scoreChunk = new Float64Array(this.#chunk);
+    this.#topIndex = new Int32Array(r + 1);
+    this.#topScore = new Float64Array(r + 1);
   }
 
   /** The number of symbols P. */
@@ -243,7 +260,7 @@ export class MdsDecoder implements StageDecoder {
     while (true) {
       const set = this.#setFor();
       syndromeThresholds(set, tolerance, this.#thr);
-      this.#syndromes(set, symbols);
+      this.#check(set, symbols);
       if (this.#flagged === 0) {
         const bound = this.#cachedBound(set, tolerance);
         if (located.length > 0) {
@@ -393,35 +410,64 @@ export class MdsDecoder implements StageDecoder {
     return set;
   }
 
-  /** Syndromes S = H·Y_C (kept for location), per-entry scores (largest |S|/threshold), flags, margin. */
-  #syndromes(set: CleanSet, symbols: readonly Float[]): void {
+  /**
+   * The syndrome test of a set, chunk by chunk: S = H·Y_C, each entry against its threshold.
+   * Sets the count of flagged entries, the margin (largest |S|/threshold), whether a non-finite
+   * value appeared, and the worst entries (for the locator).
+   */
+  #check(set: CleanSet, symbols: readonly Float[]): void {
     const { members, redundancy: r, parity } = set;
     const n = members.length;
     const len = this.length;
-    const score = this.#score;
-    score.fill(0, 0, len);
-    // Row by row, as axpys over contiguous data (fast in V8), then the whitened maximum.
-    for (let j = 0; j < r; j++) {
-      const row = this.#synRows[j];
-      accumulateRow(row, parity, j * n, members, symbols, len);
-      const inv = 1 / this.#thr[j];
-      for (let l = 0; l < len; l++) {
-        const w = Math.abs(row[l]) * inv;
-        const worst = score[l];
-        if (w > worst || w !== w) score[l] = w;
-      }
-    }
+    const score = this.#scoreChunk;
+    const keep = Math.min(r + 1, this.#topIndex.length);
+    for (let j = 0; j < r; j++) this.#inv[j] = 1 / this.#thr[j];
     let flagged = 0;
     let margin = 0;
-    for (let l = 0; l < len; l++) {
-      const worst = score[l];
-      if (!(worst <= 1)) flagged++;
-      if (worst > margin || worst !== worst) margin = worst;
+    this.#topCount = 0;
+    for (let start = 0; start < len; start += this.#chunk) {
+      const m = Math.min(this.#chunk, len - start);
+      score.fill(0, 0, m);
+      for (let j = 0; j < r; j++) {
+        const row = this.#synChunk[j];
+        syndromeRow(row, parity, j * n, members, symbols, start, m);
+        const inv = this.#inv[j];
+        for (let l = 0; l < m; l++) {
+          const w = Math.abs(row[l]) * inv;
+          if (w > score[l] || w !== w) score[l] = w;
+        }
+      }
+      for (let l = 0; l < m; l++) {
+        const worst = score[l];
+        if (!(worst <= 1)) {
+          flagged++;
+          this.#offer(start + l, worst, keep);
+        }
+        if (worst > margin || worst !== worst) margin = worst;
+      }
     }
-    for (let j = 0; j < r; j++) this.#inv[j] = 1 / this.#thr[j];
     this.#flagged = flagged;
     this.#margin = margin;
     this.#nonFinite = !Number.isFinite(margin);
+  }
+
+  /** Keeps entry `index` among the `keep` worst seen (NaN counts as the worst). */
+  #offer(index: number, score: number, keep: number): void {
+    const s = score !== score ? Infinity : score;
+    let i = this.#topCount;
+    if (i === keep) {
+      if (!(s > this.#topScore[keep - 1])) return;
+      i = keep - 1;
+    } else {
+      this.#topCount++;
+    }
+    while (i > 0 && this.#topScore[i - 1] < s) {
+      this.#topScore[i] = this.#topScore[i - 1];
+      this.#topIndex[i] = this.#topIndex[i - 1];
+      i--;
+    }
+    this.#topScore[i] = s;
+    this.#topIndex[i] = index;
   }
 
   /** Writes the wanted message rows, decoded from the set's Q chosen symbols, in float64. */
@@ -447,70 +493,90 @@ export class MdsDecoder implements StageDecoder {
     }
   }
 
-  /** Seeded Gaussian directions, one row per possible syndrome row, made on first use. */
-  #projectionDirections(): Float64Array {
-    if (this.#directions === null) {
+  /** Seeded random ±1 directions (one bit per entry), one per possible syndrome row. */
+  #directionSigns(): Uint32Array {
+    if (this.#signs === null) {
       const rng = Rng.named(this.#seed, "decoder-directions");
-      this.#directions = Float64Array.from({ length: (this.#p - this.#q) * this.length }, () => rng.normal());
+      const words = Math.ceil(this.length / 32);
+      this.#signs = Uint32Array.from({ length: (this.#p - this.#q) * words }, () => rng.nextUint32());
     }
-    return this.#directions;
+    return this.#signs;
   }
 
   /**
    * Location round: whitened syndrome columns → smallest consistent support (symbol indices).
-   * Each column carries its own float64 rounding bound (`slack`, whitened), so that large errors
-   * do not hide small ones behind a relative allowance.
+   * The columns are the worst entries' syndromes and the projections of all syndromes on random
+   * ±1 directions. Each column carries its own float64 rounding bound (`slack`, whitened), so
+   * that large errors do not hide small ones behind a relative allowance.
    */
   #locate(set: CleanSet, symbols: readonly Float[], maxSize: number): number[] | null {
     const { members, redundancy: r, parity } = set;
     const n = members.length;
     const len = this.length;
     const inv = this.#inv;
-    const syn = this.#syn;
-    // |H|·|Y| per syndrome entry: the scale of the syndrome's own rounding.
-    const absSyn = (this.#absSyn ??= new Float64Array(this.#syn.length));
-    for (let j = 0; j < r; j++) {
-      const row = absSyn.subarray(j * len, (j + 1) * len).fill(0);
-      for (let i = 0; i < n; i++) {
-        const h = Math.abs(parity[j * n + i]);
-        const y = symbols[members[i]];
-        for (let l = 0; l < len; l++) row[l] += h * Math.abs(y[l]);
-      }
-    }
     const rounding = 4 * (n + 1) * U64;
-    const top = worstEntries(this.#score, Math.min(this.#flagged, r + 1));
-    const dirs = this.#projectionDirections();
+    const top = Array.from(this.#topIndex.subarray(0, this.#topCount));
     const k = r;
     const z = zeros(r, top.length + k);
     const slack = new Float64Array(top.length + k);
     top.forEach((l, c) => {
       let sl = 0;
       for (let j = 0; j < r; j++) {
-        z.set(j, c, syn[j * len + l] * inv[j]);
-        sl = Math.hypot(sl, rounding * absSyn[j * len + l] * inv[j]);
+        let s = 0;
+        let a = 0;
+        for (let i = 0; i < n; i++) {
+          const v = parity[j * n + i] * symbols[members[i]][l];
+          s += v;
+          a += Math.abs(v);
+        }
+        z.set(j, c, s * inv[j]);
+        sl = Math.hypot(sl, rounding * a * inv[j]);
       }
       slack[c] = sl;
     });
-    for (let i = 0; i < k; i++) {
-      const off = i * len;
-      let norm1 = 0;
-      for (let l = 0; l < len; l++) norm1 += Math.abs(dirs[off + l]);
+    // Projections, chunk by chunk: Σ_l ±S[j][l], with Σ|S| and Σ|H|·|Y| for their rounding.
+    const signs = this.#directionSigns();
+    const words = Math.ceil(len / 32);
+    const proj = new Float64Array(k * r);
+    const abs = new Float64Array(k * r);
+    const absRounding = new Float64Array(k * r);
+    const absRow = new Float64Array(this.#chunk);
+    for (let start = 0; start < len; start += this.#chunk) {
+      const m = Math.min(this.#chunk, len - start);
+      for (let j = 0; j < r; j++) {
+        const row = this.#synChunk[j];
+        syndromeRow(row, parity, j * n, members, symbols, start, m);
+        absRow.fill(0, 0, m);
+        for (let i = 0; i < n; i++) {
+          const h = Math.abs(parity[j * n + i]);
+          const y = symbols[members[i]];
+          for (let l = 0; l < m; l++) absRow[l] += h * Math.abs(y[start + l]);
+        }
+        for (let d = 0; d < k; d++) {
+          let sum = 0;
+          let sumAbs = 0;
+          let sumRounding = 0;
+          for (let l = 0; l < m; l++) {
+            const e = start + l;
+            const v = row[l];
+            sum += (signs[d * words + (e >>> 5)] >>> (e & 31)) & 1 ? v : -v;
+            sumAbs += Math.abs(v);
+            sumRounding += absRow[l];
+          }
+          proj[d * r + j] += sum;
+          abs[d * r + j] += sumAbs;
+          absRounding[d * r + j] += sumRounding;
+        }
+      }
+    }
+    for (let d = 0; d < k; d++) {
       let sl = 0;
       for (let j = 0; j < r; j++) {
-        let s = 0;
-        let abs = 0;
-        let absRounding = 0;
-        for (let l = 0; l < len; l++) {
-          const d = dirs[off + l];
-          s += d * syn[j * len + l];
-          abs += Math.abs(d * syn[j * len + l]);
-          absRounding += Math.abs(d) * absSyn[j * len + l];
-        }
-        const w = inv[j] / norm1;
-        z.set(j, top.length + i, s * w);
-        sl = Math.hypot(sl, ((len + 2) * U64 * abs + rounding * absRounding) * w);
+        const w = inv[j] / len;
+        z.set(j, top.length + d, proj[d * r + j] * w);
+        sl = Math.hypot(sl, ((len + 2) * U64 * abs[d * r + j] + rounding * absRounding[d * r + j]) * w);
       }
-      slack[top.length + i] = sl;
+      slack[top.length + d] = sl;
     }
     const hw = zeros(r, n);
     for (let j = 0; j < r; j++) for (let i = 0; i < n; i++) hw.set(j, i, parity[j * n + i] * inv[j]);
@@ -538,32 +604,33 @@ export class MdsDecoder implements StageDecoder {
   }
 }
 
-/** row[l] = Σ_i h[offset + i] · symbols[members[i]][l], as one pass per symbol (axpy). */
-function accumulateRow(
+/** row[l] = Σ_i h[offset + i] · symbols[members[i]][start + l] for l < m, one axpy per symbol. */
+function syndromeRow(
   row: Float64Array,
   h: Float64Array,
   offset: number,
   members: Int32Array,
   symbols: readonly Float[],
-  len: number,
+  start: number,
+  m: number,
 ): void {
-  row.fill(0);
+  row.fill(0, 0, m);
   for (let i = 0; i < members.length; i++) {
     const c = h[offset + i];
     const y = symbols[members[i]];
-    if (y instanceof Float32Array) axpy32(row, c, y, len);
-    else axpy64(row, c, y, len);
+    if (y instanceof Float32Array) axpy32(row, c, y, start, m);
+    else axpy64(row, c, y, start, m);
   }
 }
 
-/** row += c·y (float32 y); kept monomorphic for the JIT. */
-function axpy32(row: Float64Array, c: number, y: Float32Array, len: number): void {
-  for (let l = 0; l < len; l++) row[l] += c * y[l];
+/** row[l] += c·y[start + l] (float32 y); kept monomorphic for the JIT. */
+function axpy32(row: Float64Array, c: number, y: Float32Array, start: number, m: number): void {
+  for (let l = 0; l < m; l++) row[l] += c * y[start + l];
 }
 
-/** row += c·y (float64 y). */
-function axpy64(row: Float64Array, c: number, y: Float64Array, len: number): void {
-  for (let l = 0; l < len; l++) row[l] += c * y[l];
+/** row[l] += c·y[start + l] (float64 y). */
+function axpy64(row: Float64Array, c: number, y: Float64Array, start: number, m: number): void {
+  for (let l = 0; l < m; l++) row[l] += c * y[start + l];
 }
 
 /** For each message row q, the symbol whose generator row is the unit vector e_q (or −1). */
@@ -580,23 +647,6 @@ export function systematicRows(g: Matrix): Int32Array {
     if (unit && one >= 0 && of[one] < 0) of[one] = p;
   }
   return of;
-}
-
-/** Indices of the `k` largest scores (NaN counts as largest), largest first. */
-function worstEntries(score: Float64Array, k: number): number[] {
-  const idx: number[] = [];
-  const key = (l: number) => (score[l] !== score[l] ? Infinity : score[l]);
-  for (let l = 0; l < score.length; l++) {
-    if (!(score[l] > 1) && score[l] === score[l]) continue;
-    if (idx.length < k) {
-      idx.push(l);
-      idx.sort((a, b) => key(b) - key(a));
-    } else if (key(l) > key(idx[k - 1])) {
-      idx[k - 1] = l;
-      idx.sort((a, b) => key(b) - key(a));
-    }
-  }
-  return idx;
 }
 
 function verdictUncorrectable(
