@@ -211,3 +211,27 @@ Deno.test("long symbols are swept in chunks: errors in any chunk, NaN in a late 
     out.forEach((o, i) => assert.ok(relativeDifference(o, messages[i]) < 1e-6));
   }
 });
+
+Deno.test("adversarial: colluding errors (one entry, parts of one codeword) within ⌊(P − Q)/2⌋ are corrected", () => {
+  const stage = new MdsStage("gaussian(12,4)", systematicGenerator("gaussian", 12, 4, 9, "collude"));
+  const rng = Rng.named(19, "decoder-test");
+  const dec = stage.decoder({ length: 16, mode: "adversarial" });
+  for (let trial = 0; trial < 20; trial++) {
+    const messages = randomMessages(rng, 4, 16);
+    const symbols = encodeSymbols(stage, messages, "float64");
+    // The adversary adds a codeword c' = G·m' on 4 symbols only, all in the same entry.
+    const m = [0, 1, 2, 3].map(() => rng.normal() * 10);
+    const support = rng.sample(12, 4);
+    const entry = rng.int(16);
+    for (const p of support) {
+      let v = 0;
+      for (let q = 0; q < 4; q++) v += stage.generator.get(p, q) * m[q];
+      symbols[p][entry] += v;
+    }
+    const out = outputs(4, 16);
+    const r = dec.decode(symbols, null, storedTolerance(stage, messages, "float64"), out);
+    assert.equal(r.verdict, "corrected", r.reason);
+    assert.deepEqual(r.located, support);
+    out.forEach((o, i) => assert.ok(relativeDifference(o, messages[i]) < 1e-12));
+  }
+});
