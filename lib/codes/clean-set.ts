@@ -36,6 +36,8 @@ export interface CleanSet {
   readonly roundingWeight: Float64Array;
   /** The Q symbols the message is decoded from (systematic ones first, then best conditioned). */
   readonly decodeFrom: Int32Array;
+  /** Position of each of them in `members`. */
+  readonly decodePositions: Int32Array;
   /** wanted × Q coefficients: wanted message row w = Σ_s decodeRows[w][s] · symbol decodeFrom[s]. */
   readonly decodeRows: Float64Array;
   /** Per wanted row: the systematic symbol to copy verbatim, or −1 to combine with decodeRows. */
@@ -136,6 +138,7 @@ export function buildCleanSet(
     noiseWeight,
     roundingWeight,
     decodeFrom: Int32Array.from(from),
+    decodePositions: Int32Array.from(from, (p) => members.indexOf(p)),
     decodeRows,
     copyFrom,
   };
@@ -177,14 +180,13 @@ export function outputBound(
   detect: Float64Array,
 ): number {
   const q = set.decodeFrom.length;
-  const position = new Map(Array.from(set.members, (p, i) => [p, i]));
   let bound = 0;
   for (let w = 0; w < set.copyFrom.length; w++) {
     let b = 0;
     for (let s = 0; s < q; s++) {
       const p = set.decodeFrom[s];
       const c = set.copyFrom[w] >= 0 ? (p === set.copyFrom[w] ? 1 : 0) : set.decodeRows[w * q + s];
-      b += Math.abs(c) * (tol.epsilon * tol.scale * rowNorm1[p] + detect[position.get(p)!]);
+      b += Math.abs(c) * (tol.epsilon * tol.scale * rowNorm1[p] + detect[set.decodePositions[s]]);
     }
     bound = Math.max(bound, b);
   }
