@@ -15,7 +15,14 @@
  *   so the stored blocks stay a codeword without re-encoding W;
  * - regeneration: a node's block rebuilt from peers, `W̃_id = Σ coefficients[k] · W̃_sources[k]`.
  *
- * Vectors are sample-major batches: `x` is batch × cols, `δ` is batch × rows (row-major).
+ * Vectors are sample-major batches: `x` is batch × cols, `δ` is batch × rows (row-major). A coded
+ * symbol of a batch is the node products' batch × length matrix, row-major, decoded as one vector
+ * of batch·length entries; decoded row w then holds entry `w·length + k` of sample b at `b·length + k`.
+ * For B = 1 the output views can be slices of one padded buffer of `parts · length` entries (the
+ * padded tail is zero and is dropped).
+ *
+ * Tolerance of a stage (see tolerance.ts): `scale = forwardScale(rowNormBound, ‖x‖)`,
+ * `epsilon` from the storage precision and `forwardTerms(layout)` (backward likewise).
  *
  * @module
  */
