@@ -21,6 +21,11 @@ function register(name: string, summary: string, load: () => Promise<Command<Sch
 }
 
 register(
+  "encode",
+  "describe a code for a layer (P, Q, errors corrected/detected, κ, tolerance) and write encoded blocks",
+  async () => (await import("./encode.ts")).encodeCommand as unknown as Command<Schema>,
+);
+register(
   "train",
   "train a network under a strategy (codenet, replication, uncoded) and a fault model",
   async () => (await import("./train.ts")).trainCommand as unknown as Command<Schema>,
