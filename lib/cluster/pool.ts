@@ -27,7 +27,7 @@ interface Pending {
   results: unknown[];
   resolve: (values: unknown[]) => void;
   reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Options of {@link WorkerPool.start}. */
@@ -83,10 +83,13 @@ export class WorkerPool {
         results: new Array(this.size),
         resolve: (v) => resolve(nodes.map((p) => v[p] as T)),
         reject,
-        timer: setTimeout(() => {
-          this.#pending.delete(id);
-          reject(new NodeTimeout(command, [...pending.waiting].sort((a, b) => a - b), timeoutSeconds));
-        }, timeoutSeconds * 1000),
+        // No timer for an unbounded request: the nodes' own barrier timeouts report a hang.
+        timer: Number.isFinite(timeoutSeconds)
+          ? setTimeout(() => {
+            this.#pending.delete(id);
+            reject(new NodeTimeout(command, [...pending.waiting].sort((a, b) => a - b), timeoutSeconds));
+          }, timeoutSeconds * 1000)
+          : undefined,
       };
       this.#pending.set(id, pending);
       for (const p of nodes) {

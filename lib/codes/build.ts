@@ -17,18 +17,18 @@ import type { GeneratorKind } from "./generators.ts";
 import { gridCode } from "./grid.ts";
 import type { CodeKind, LayerCode } from "./layer-code.ts";
 import { polyDotCode } from "./polydot.ts";
-import { replicationCode } from "./replication.ts";
+import { replicationCode, uncodedCode } from "./replication.ts";
 
 /** Parameters of every code family; each family reads its own (defaults: the paper's). */
 export interface CodeSpec {
   readonly code: CodeKind;
   /** grid: grid rows (7). */
   readonly pr?: number;
-  /** grid, abft, replication: row blocks (5). */
+  /** grid, abft, replication, uncoded: row blocks (5). */
   readonly qr?: number;
   /** grid: grid columns (6). */
   readonly pc?: number;
-  /** grid, abft, replication: column blocks (4). */
+  /** grid, abft, replication, uncoded: column blocks (4). */
   readonly qc?: number;
   /** grid: generator family (gaussian). */
   readonly generator?: GeneratorKind;
@@ -58,5 +58,7 @@ export function buildLayerCode(spec: CodeSpec): LayerCode {
       return polyDotCode({ m: spec.m ?? 2, n: spec.n ?? 2, p: spec.p ?? 12 });
     case "replication":
       return replicationCode({ copies: spec.r ?? 2, qr, qc });
+    case "uncoded":
+      return uncodedCode({ qr, qc });
   }
 }

@@ -433,7 +433,9 @@ export class MdsDecoder implements StageDecoder {
         syndromeRow(row, parity, j * n, members, symbols, start, m);
         const inv = this.#inv[j];
         for (let l = 0; l < m; l++) {
-          const w = Math.abs(row[l]) * inv;
+          // An exact zero passes even a zero threshold (all-zero inputs give all-zero symbols).
+          const a = Math.abs(row[l]);
+          const w = a === 0 ? 0 : a * inv;
           if (w > score[l] || w !== w) score[l] = w;
         }
       }

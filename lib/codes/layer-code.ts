@@ -32,7 +32,7 @@ import type { Partition } from "./blocks.ts";
 import type { StageCode } from "./stage.ts";
 
 /** Code families (the `--code` choices of `encode`). */
-export const CODE_KINDS = ["grid", "polydot", "replication", "abft"] as const;
+export const CODE_KINDS = ["grid", "polydot", "replication", "abft", "uncoded"] as const;
 /** A code family. */
 export type CodeKind = typeof CODE_KINDS[number];
 

@@ -51,7 +51,7 @@ export {
 } from "./layer-code.ts";
 export { polyDotCode } from "./polydot.ts";
 export { regenerate, regenerationCoefficients } from "./regeneration.ts";
-export { replicationCode } from "./replication.ts";
+export { replicationCode, uncodedCode } from "./replication.ts";
 export { type CodeBounds, MdsStage, type StageCode } from "./stage.ts";
 export { formatSummary, summarizeCode } from "./summary.ts";
 export { type DecodeTolerance, roundoffEpsilon, unitRoundoff } from "./tolerance.ts";

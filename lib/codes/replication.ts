@@ -81,6 +81,11 @@ class ReplicationDecoder implements StageDecoder {
     if (out.length !== this.wanted.length) {
       throw new RangeError(`expected ${this.wanted.length} output views, got ${out.length}`);
     }
+    if (this.#copies === 1) {
+      // Uncoded: nothing to check, the message is the symbol (a NaN passes on, to the loss).
+      this.wanted.forEach((row, w) => out[w].set(symbols[row].subarray(0, this.length)));
+      return { verdict: "clean", located: [], erased: 0, margin: 0, bound: 0, reason: "" };
+    }
     const located: number[] = [];
     let erasedCount = 0;
     let margin = 0;
@@ -169,16 +174,19 @@ export interface ReplicationParams {
 
 /** The replication code; see the module documentation. */
 export class ReplicationCode implements LayerCode {
-  readonly kind = "replication" as const;
   readonly nodes: number;
   readonly forward: ReplicationStage;
   readonly backward: ReplicationStage;
   readonly label: string;
 
-  constructor(readonly params: ReplicationParams) {
+  /**
+   * `copies` ≥ 1 copies of a qr × qc block grid; one copy is the uncoded baseline (kind
+   * `uncoded`: no redundancy, nothing checked). Use {@link replicationCode} or {@link uncodedCode}.
+   */
+  constructor(readonly params: ReplicationParams, readonly kind: "replication" | "uncoded" = "replication") {
     const { copies, qr, qc } = params;
-    if (!(Number.isInteger(copies) && copies >= 2)) {
-      throw new UsageError(`replication: copies must be an integer ≥ 2 (1 copy is uncoded), got ${copies}`);
+    if (!(Number.isInteger(copies) && copies >= 1)) {
+      throw new UsageError(`replication: copies must be a positive integer, got ${copies}`);
     }
     if (!(Number.isInteger(qr) && qr >= 1 && Number.isInteger(qc) && qc >= 1)) {
       throw new UsageError(`replication: qr and qc must be positive integers, got ${qr} and ${qc}`);
@@ -186,7 +194,7 @@ export class ReplicationCode implements LayerCode {
     this.nodes = copies * qr * qc;
     this.forward = new ReplicationStage("forward", copies, qr);
     this.backward = new ReplicationStage("backward", copies, qc);
-    this.label = `r=${copies} × ${qr}×${qc}`;
+    this.label = kind === "uncoded" ? `uncoded ${qr}×${qc}` : `r=${copies} × ${qr}×${qc}`;
   }
 
   /** (copy, i, j) of node `id`. */
@@ -317,7 +325,20 @@ function unit(n: number, i: number): Float64Array {
   return e;
 }
 
-/** The replication code with `copies` copies of a qr × qc block grid. */
+/** The replication code with `copies` ≥ 2 copies of a qr × qc block grid. */
 export function replicationCode(params: ReplicationParams): ReplicationCode {
+  if (!(Number.isInteger(params.copies) && params.copies >= 2)) {
+    throw new UsageError(
+      `replication: copies must be an integer ≥ 2 (1 copy is uncoded), got ${params.copies}`,
+    );
+  }
   return new ReplicationCode(params);
+}
+
+/**
+ * The uncoded baseline: W cut into a qr × qc block grid, one node per block, no redundancy. Its
+ * stages decode trivially (the message is the symbols) and can detect nothing.
+ */
+export function uncodedCode(params: { qr: number; qc: number }): ReplicationCode {
+  return new ReplicationCode({ copies: 1, ...params }, "uncoded");
 }

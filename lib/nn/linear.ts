@@ -29,6 +29,11 @@ export function linearBackward(k: Kernels, delta: Matrix, w: Matrix, dx: Matrix)
 /** w ← w + alpha·deltaᵀ·x and b ← b + alpha·(column sums of delta). */
 export function linearUpdate(k: Kernels, alpha: number, delta: Matrix, x: Matrix, w: Matrix, b: Float): void {
   k.rankUpdate(alpha, delta, x, w);
+  biasUpdate(alpha, delta, b);
+}
+
+/** b ← b + alpha·(column sums of delta), each sum accumulated in float64. */
+export function biasUpdate(alpha: number, delta: Matrix, b: Float): void {
   for (let j = 0; j < b.length; j++) {
     let s = 0;
     for (let i = 0; i < delta.rows; i++) s += delta.data[delta.offset + i * delta.ld + j];

@@ -14,7 +14,7 @@ import { sgdStep } from "../nn/sgd.ts";
 import { exportState, type MlpState } from "../nn/state.ts";
 import { Workspace } from "../nn/workspace.ts";
 import type { Float } from "../tensor/matrix.ts";
-import type { Evaluation, StepResult, Strategy, StrategyContext } from "./strategy.ts";
+import type { Evaluation, SpanResult, Strategy, StrategyContext } from "./strategy.ts";
 
 /** Test samples per evaluation batch. */
 export const EVAL_BATCH = 1000;
@@ -46,12 +46,29 @@ class Centralized implements Strategy {
     this.#labels = new Int32Array(Math.max(config.batch, evalRows));
   }
 
-  step(_iteration: number, indices: Int32Array): Promise<StepResult> {
-    const { config, kernels, train } = this.#ctx;
-    fillBatch(train, indices, this.#table, this.#trainBuffers.input, this.#labels);
-    const buffers = this.#trainBuffers.rows(indices.length);
-    const score = sgdStep(kernels, this.#net, buffers, this.#labels, config.lr);
-    return Promise.resolve({ samples: indices.length, ...score });
+  train(from: number, to: number): Promise<SpanResult> {
+    const { config, kernels, train, schedule, onProgress } = this.#ctx;
+    let samples = 0;
+    let lossSum = 0;
+    let correct = 0;
+    let lastNotice = performance.now();
+    for (let t = from; t < to; t++) {
+      const { indices } = schedule.batch(t);
+      fillBatch(train, indices, this.#table, this.#trainBuffers.input, this.#labels);
+      const buffers = this.#trainBuffers.rows(indices.length);
+      const score = sgdStep(kernels, this.#net, buffers, this.#labels, config.lr);
+      samples += indices.length;
+      lossSum += score.lossSum;
+      correct += score.correct;
+      if (!Number.isFinite(score.lossSum)) {
+        return Promise.resolve({ samples, lossSum, correct, diverged: true, reached: t + 1 });
+      }
+      if (onProgress && performance.now() - lastNotice > 250) {
+        lastNotice = performance.now();
+        onProgress(t + 1);
+      }
+    }
+    return Promise.resolve({ samples, lossSum, correct, diverged: false, reached: to });
   }
 
   evaluate(): Promise<Evaluation> {

@@ -160,14 +160,14 @@ export const trainSchema = {
   qr: option.int({
     default: 5,
     min: 1,
-    description: "grid code: systematic rows qr (forward code (Pr, qr))",
+    description: "grid code and replication: row blocks qr (forward code (Pr, qr))",
     group: "Strategy",
   }),
   pc: option.int({ default: 6, min: 1, description: "grid code: grid columns Pc", group: "Strategy" }),
   qc: option.int({
     default: 4,
     min: 1,
-    description: "grid code: systematic columns qc (backward code (Pc, qc))",
+    description: "grid code and replication: column blocks qc (backward code (Pc, qc))",
     group: "Strategy",
   }),
   m: option.int({ default: 2, min: 1, description: "polydot: row blocks m", group: "Strategy" }),
@@ -183,13 +183,13 @@ export const trainSchema = {
   gridRows: option.int({
     default: 5,
     min: 1,
-    description: "uncoded / replication: block rows per copy",
+    description: "uncoded: block rows",
     group: "Strategy",
   }),
   gridCols: option.int({
     default: 8,
     min: 1,
-    description: "uncoded: block columns (replication uses 4)",
+    description: "uncoded: block columns",
     group: "Strategy",
   }),
   decoder: option.string<"probabilistic" | "adversarial">({

@@ -1,6 +1,6 @@
 /**
- * The training loop, the same for every strategy: evaluate the untrained network, then run the
- * schedule's iterations through `strategy.step`, evaluating where the schedule says. Each
+ * The training loop, the same for every strategy: evaluate the untrained network, then train the
+ * schedule's iterations span by span through `strategy.train`, evaluating where the schedule says. Each
  * evaluation becomes a metrics row (iteration, epoch, round, samples, times, mean training loss
  * and accuracy of the batches since the previous row, test loss and accuracy, and the strategy's
  * own columns). A loss that is NaN or infinite stops training: the network is evaluated once
@@ -78,19 +78,20 @@ export async function trainLoop(options: LoopOptions): Promise<LoopOutcome> {
   await evaluateAt(0);
   let iterations = 0;
   let status: RunStatus = "completed";
-  for (let t = 0; t < schedule.totalIterations; t++) {
-    const { indices } = schedule.batch(t);
+  while (iterations < schedule.totalIterations) {
+    let to = iterations + 1;
+    while (to < schedule.totalIterations && !schedule.evaluatesAfter(to - 1)) to++;
     const t0 = clock();
-    const result = await strategy.step(t, indices);
+    const result = await strategy.train(iterations, to);
     trainMs += clock() - t0;
-    iterations = t + 1;
+    iterations = result.reached;
     window.samples += result.samples;
     window.lossSum += result.lossSum;
     window.correct += result.correct;
-    if (!Number.isFinite(result.lossSum)) {
+    if (result.diverged || !Number.isFinite(result.lossSum)) {
       status = "diverged";
       progress.note(
-        `iteration ${t + 1}: the training loss is ${result.lossSum}; stopping (try a smaller --lr)`,
+        `the training loss became ${result.lossSum} at iteration ${iterations}; stopping (try a smaller --lr)`,
       );
       await evaluateAt(iterations);
       break;
@@ -100,7 +101,7 @@ export async function trainLoop(options: LoopOptions): Promise<LoopOutcome> {
       total: schedule.totalIterations,
       label: `train loss ${(window.lossSum / window.samples).toFixed(4)}`,
     });
-    if (schedule.evaluatesAfter(t)) await evaluateAt(iterations);
+    await evaluateAt(iterations);
   }
   progress.done();
   return {

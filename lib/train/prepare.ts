@@ -19,14 +19,14 @@ const OWNERS: Partial<Record<Key, { strategies: readonly string[]; code?: string
   code: { strategies: ["codenet"] },
   decoder: { strategies: ["codenet"] },
   pr: { strategies: ["codenet"], code: "grid" },
-  qr: { strategies: ["codenet"], code: "grid" },
+  qr: { strategies: ["codenet", "replication"], code: "grid" },
   pc: { strategies: ["codenet"], code: "grid" },
-  qc: { strategies: ["codenet"], code: "grid" },
+  qc: { strategies: ["codenet", "replication"], code: "grid" },
   m: { strategies: ["codenet"], code: "polydot" },
   n: { strategies: ["codenet"], code: "polydot" },
   p: { strategies: ["codenet"], code: "polydot" },
   r: { strategies: ["replication"] },
-  gridRows: { strategies: ["uncoded", "replication"] },
+  gridRows: { strategies: ["uncoded"] },
   gridCols: { strategies: ["uncoded"] },
   workers: { strategies: ["uncoded"] },
 };
@@ -103,9 +103,16 @@ export function prepareTrainConfig(values: TrainConfig, explicit: ReadonlySet<st
   }
 
   if (c.strategy === "uncoded" && c.workers === undefined) c.workers = c.gridRows * c.gridCols;
+  if (c.strategy === "uncoded" && c.workers !== 1 && c.workers !== c.gridRows * c.gridCols) {
+    throw new UsageError(
+      `--workers ${c.workers} does not match --grid-rows ${c.gridRows} × --grid-cols ${c.gridCols} = ${
+        c.gridRows * c.gridCols
+      } nodes; set the grid (or --workers 1 for the centralized reference)`,
+    );
+  }
   if (c.strategy === "uncoded" && c.workers === 1) {
     for (const key of DISTRIBUTED_ONLY) {
-      if (explicit.has(key)) {
+      if (explicit.has(key) && !(key === "faultRate" && c.faultRate === 0)) {
         throw new UsageError(
           `${
             flag(key)

@@ -84,7 +84,14 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     } on ${data.train.count} ${config.dataset} samples, ${schedule.totalIterations} iterations → ${dir}`,
   );
 
-  const strategy = await factory({ config, kernels, train: data.train, test: data.test });
+  const strategy = await factory({
+    config,
+    kernels,
+    train: data.train,
+    test: data.test,
+    schedule,
+    onProgress: (done) => progress.update({ done, total: schedule.totalIterations, label: "training" }),
+  });
   try {
     const metrics = new MetricsCsv(join(dir, "metrics.csv"));
     const outcome = await trainLoop({

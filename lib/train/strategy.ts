@@ -15,6 +15,7 @@ import type { ImageDataset } from "../../datasets/dataset.ts";
 import type { MlpState } from "../nn/state.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import type { TrainConfig } from "./config.ts";
+import type { Schedule } from "./schedule.ts";
 
 /** What a strategy is built from. */
 export interface StrategyContext {
@@ -26,16 +27,24 @@ export interface StrategyContext {
   readonly train: ImageDataset;
   /** Test samples; `evaluate` scores all of them. */
   readonly test: ImageDataset;
+  /** Which samples every iteration trains on (a pure function of the iteration). */
+  readonly schedule: Schedule;
+  /** Receives the iteration reached, now and then, while `train` runs. */
+  readonly onProgress?: (iteration: number) => void;
 }
 
-/** Result of one training step. */
-export interface StepResult {
-  /** Samples in the batch. */
+/** Result of training a span of iterations. */
+export interface SpanResult {
+  /** Samples trained on, counting iterations re-run after a roll-back again. */
   readonly samples: number;
-  /** Sum of their losses, computed in the forward pass before the update. */
+  /** Sum of their losses, each computed in the forward pass before its update. */
   readonly lossSum: number;
   /** How many of them the network classified correctly before the update. */
   readonly correct: number;
+  /** True when training had to stop: a non-finite loss the strategy cannot roll back. */
+  readonly diverged: boolean;
+  /** The iteration reached: `to`, or where it stopped when it diverged. */
+  readonly reached: number;
 }
 
 /** Result of an evaluation on the test samples. */
@@ -53,8 +62,11 @@ export interface Strategy {
   readonly name: string;
   /** Nodes it runs on. */
   readonly nodes: number;
-  /** One SGD step on the training samples `indices` at iteration `iteration`. */
-  step(iteration: number, indices: Int32Array): Promise<StepResult>;
+  /**
+   * Trains the schedule's iterations `from` … `to − 1` (a strategy with checkpoints may re-run
+   * some of them after a roll-back, and always ends at `to` unless it diverged).
+   */
+  train(from: number, to: number): Promise<SpanResult>;
   /** Scores the current network on every test sample (in large batches). */
   evaluate(): Promise<Evaluation>;
   /** The current weights and biases, assembled as a float64 copy of the whole network. */

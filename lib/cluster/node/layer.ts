@@ -1,0 +1,126 @@
+/**
+ * One layer as one node holds it: the node's coded block of W (and its snapshot), the full bias
+ * (every node runs the nonlinear steps), the tracked weight norms, the exchange plans of the two
+ * stages, their decoders, and the buffers the node computes in. Everything a kernel touches lives
+ * in the node's kernel memory.
+ *
+ * @module
+ */
+
+import type { LayerCode, LayerLayout } from "../../codes/layer-code.ts";
+import type { StageDecoder } from "../../codes/decoder.ts";
+import type { Kernels } from "../../tensor/kernels.ts";
+import type { DType, Float, Matrix } from "../../tensor/matrix.ts";
+import type { ExchangePlan } from "../exchange.ts";
+import { LayerNorms } from "./norms.ts";
+
+/** A layer of the network at one node; see the module documentation. */
+export class NodeLayer {
+  readonly layout: LayerLayout;
+  /** The stored (coded) block W̃ of this node. */
+  readonly block: Matrix;
+  /** The block at the last verified checkpoint. */
+  readonly blockSnapshot: Matrix;
+  /** The layer's bias b (N entries; every node keeps the whole vector). */
+  readonly bias: Float;
+  readonly biasSnapshot: Float;
+  /** Squared row/column norms of the (uncoded) W, and their snapshot. */
+  readonly norms: LayerNorms;
+  readonly normsSnapshot: LayerNorms;
+  readonly forwardActive: boolean;
+  readonly backwardActive: boolean;
+  /** Forward symbols (G_f) and backward symbols (G_b). */
+  readonly forwardSymbols: number;
+  readonly backwardSymbols: number;
+  /** Encoded input of the products: capacity × blockCols (forward) and × blockRows (backward). */
+  readonly xin: Matrix;
+  readonly din: Matrix;
+  /** The node's partial products: capacity × blockRows (forward), capacity × blockCols (backward). */
+  readonly partialForward: Matrix;
+  readonly partialBackward: Matrix;
+  /** Encoded update vectors x̂ (capacity × blockCols) and δ̂ (capacity × blockRows). */
+  readonly xhat: Matrix;
+  readonly dhat: Matrix;
+  /** Received symbols (G × capacity·L) and decoded message rows (wanted × capacity·L). */
+  readonly forwardReceived: Float;
+  readonly backwardReceived: Float;
+  readonly forwardMessages: Float;
+  readonly backwardMessages: Float;
+  readonly #decoders = new Map<string, StageDecoder>();
+
+  constructor(
+    readonly index: number,
+    readonly code: LayerCode,
+    readonly node: number,
+    /** Outputs N (rows of W). */
+    readonly rows: number,
+    /** Inputs preN (columns of W). */
+    readonly cols: number,
+    readonly capacity: number,
+    readonly dtype: DType,
+    readonly k: Kernels,
+    readonly mode: "probabilistic" | "adversarial",
+  ) {
+    const layout = code.layout(rows, cols);
+    this.layout = layout;
+    const { blockRows, blockCols } = layout;
+    this.block = k.matrix(blockRows, blockCols, dtype);
+    this.blockSnapshot = k.matrix(blockRows, blockCols, dtype);
+    this.bias = k.vector(rows, dtype);
+    this.biasSnapshot = k.vector(rows, dtype);
+    this.norms = new LayerNorms(rows, cols, capacity);
+    this.normsSnapshot = new LayerNorms(rows, cols, capacity);
+    this.forwardActive = code.forwardActive(node);
+    this.backwardActive = code.backwardActive(node);
+    this.forwardSymbols = code.forwardGroups().length;
+    this.backwardSymbols = code.backwardGroups().length;
+    this.xin = k.matrix(capacity, blockCols, dtype);
+    this.din = k.matrix(capacity, blockRows, dtype);
+    this.partialForward = k.matrix(capacity, blockRows, dtype);
+    this.partialBackward = k.matrix(capacity, blockCols, dtype);
+    this.xhat = k.matrix(capacity, blockCols, dtype);
+    this.dhat = k.matrix(capacity, blockRows, dtype);
+    const alloc = (n: number): Float => dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
+    this.forwardReceived = alloc(this.forwardSymbols * capacity * layout.forwardLength);
+    this.backwardReceived = alloc(this.backwardSymbols * capacity * layout.backwardLength);
+    this.forwardMessages = alloc(code.forward.wanted.length * capacity * layout.forwardLength);
+    this.backwardMessages = alloc(code.backward.wanted.length * capacity * layout.backwardLength);
+  }
+
+  /** The exchange plan of a stage for a batch of `b` samples. */
+  plan(stage: "forward" | "backward", b: number): ExchangePlan {
+    const groups = stage === "forward" ? this.code.forwardGroups() : this.code.backwardGroups();
+    const length = b * (stage === "forward" ? this.layout.forwardLength : this.layout.backwardLength);
+    return { groups: groups.length, length, contributors: groups };
+  }
+
+  /** The decoder of a stage for `b` samples (built once per distinct batch size). */
+  decoder(stage: "forward" | "backward", b: number): StageDecoder {
+    const key = `${stage}/${b}`;
+    let d = this.#decoders.get(key);
+    if (!d) {
+      const length = b * (stage === "forward" ? this.layout.forwardLength : this.layout.backwardLength);
+      d = (stage === "forward" ? this.code.forward : this.code.backward).decoder({ length, mode: this.mode });
+      this.#decoders.set(key, d);
+    }
+    return d;
+  }
+
+  /** Saves block, bias and norms as the verified checkpoint. */
+  snapshot(): void {
+    copyMatrix(this.block, this.blockSnapshot);
+    this.biasSnapshot.set(this.bias);
+    this.normsSnapshot.copyFrom(this.norms);
+  }
+
+  /** Returns block, bias and norms to the last verified checkpoint. */
+  rollBack(): void {
+    copyMatrix(this.blockSnapshot, this.block);
+    this.bias.set(this.biasSnapshot);
+    this.norms.copyFrom(this.normsSnapshot);
+  }
+}
+
+function copyMatrix(from: Matrix, to: Matrix): void {
+  to.data.set(from.data.subarray(from.offset, from.offset + from.rows * from.ld), to.offset);
+}

@@ -1,0 +1,885 @@
+/**
+ * The node program: what one node of a CodeNet run does, in its own Worker, with no master.
+ *
+ * Per iteration (DESIGN.md §1.1), for each layer l:
+ * - forward: product of the node's block with its encoded input → exchange (group sums) → every
+ *   node decodes s = W·x itself → bias and ReLU (softmax cross-entropy at the output);
+ * - backward (l > 0): transposed product with the encoded δ → exchange → decode c = Wᵀδ → ReLU′;
+ * - update: W̃ += (η/b)·δ̂ᵀ·x̂ with the locally encoded vectors (no re-encoding of W), and the bias.
+ *
+ * Faults are drawn after every phase at every enabled site. At the end of each iteration the
+ * nodes vote (a small all-gather of flags and located symbols): located symbols make the nodes
+ * that produced them rebuild their blocks from peers; an uncorrectable stage rolls every node back
+ * to the last verified checkpoint. A checkpoint is a verification pass (all-ones input, no faults)
+ * then a snapshot of every block. Every node computes, decodes and decides for itself; the main
+ * thread only starts nodes and collects what node 0 reports.
+ *
+ * @module
+ */
+
+import { fillBatch, pixelTable } from "../../../datasets/batch.ts";
+import type { ImageDataset } from "../../../datasets/dataset.ts";
+import { buildLayerCode } from "../../codes/build.ts";
+import type { DecodeResult } from "../../codes/decoder.ts";
+import type { LayerCode } from "../../codes/layer-code.ts";
+import { regenerate } from "../../codes/regeneration.ts";
+import { roundoffEpsilon, unitRoundoff } from "../../codes/tolerance.ts";
+import { type FaultEvent, FaultInjector } from "../../faults/injector.ts";
+import type { FaultSite, Phase } from "../../faults/sites.ts";
+import { fillInitialWeights } from "../../nn/init.ts";
+import { biasUpdate } from "../../nn/linear.ts";
+import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../../nn/softmax-cross-entropy.ts";
+import { Schedule } from "../../train/schedule.ts";
+import { type Float, Matrix } from "../../tensor/matrix.ts";
+import { instantiateWasmKernels, type WasmKernels } from "../../tensor/wasm/wasm-kernels.ts";
+import { SharedBarrier } from "../barrier.ts";
+import { ComputeGate } from "../compute-gate.ts";
+import { SharedExchange } from "../exchange.ts";
+import { NodeLayer } from "./layer.ts";
+import {
+  type NodeBlocks,
+  type NodeSetup,
+  type PeerTable,
+  PHASE_NAMES,
+  type PhaseName,
+  voteLength,
+} from "./setup.ts";
+
+/** Counters of a run, agreed by all nodes through the votes. */
+export interface FaultCounters {
+  /** Stages whose decode found something wrong (corrected or not). */
+  detected: number;
+  /** Wrong symbols located and corrected. */
+  corrected: number;
+  /** Blocks rebuilt from peers. */
+  regenerated: number;
+  /** Roll-backs to the last verified checkpoint. */
+  rollbacks: number;
+  /** Iterations re-run because of roll-backs. */
+  iterations_lost: number;
+  /** Stages that could not be decoded. */
+  uncorrectable: number;
+}
+
+/** What `run` reports (node 0's numbers are the run's). */
+export interface SpanReport {
+  /** Iteration reached. */
+  readonly iteration: number;
+  /** Iterations executed in this span, re-runs included. */
+  readonly executed: number;
+  /** Samples, loss sum and correct count of the iterations that were kept. */
+  readonly samples: number;
+  readonly lossSum: number;
+  readonly correct: number;
+  /** True when a non-finite loss stopped an uncoded run. */
+  readonly diverged: boolean;
+  readonly counters: FaultCounters;
+  /** Modelled cluster seconds so far (Σ over phases of the slowest node, plus the link model). */
+  readonly modelledSeconds: number;
+  /** Σ over iterations of the slowest node's busy milliseconds per phase. */
+  readonly phaseMs: Record<PhaseName, number>;
+  /** This node's faults since the last report. */
+  readonly faults: FaultEvent[];
+}
+
+/** Modelled link: α seconds per message, bytes at `bandwidth` bytes per second. */
+export interface LinkModel {
+  readonly latency: number;
+  readonly bandwidth: number;
+}
+
+/**
+ * Floor of a tolerance's scale: an all-zero input (every ReLU of a sample off) gives exact zeros,
+ * and the thresholds derived from the floor stay far above float64 underflow.
+ */
+const MIN_SCALE = 1e-150;
+
+/** Votes: flag byte offsets. */
+const VOTE_UNCORRECTABLE = 0;
+const VOTE_NONFINITE = 1;
+
+/** The program of one node; see the module documentation. */
+export class NodeProgram {
+  readonly node: number;
+  readonly nodes: number;
+  readonly code: LayerCode;
+  readonly k: WasmKernels;
+  readonly layers: NodeLayer[];
+  readonly #setup: NodeSetup;
+  readonly #barrier: SharedBarrier;
+  readonly #gate: ComputeGate;
+  readonly #exchange: SharedExchange;
+  readonly #schedule: Schedule;
+  readonly #injector: FaultInjector;
+  readonly #train: ImageDataset;
+  readonly #test: ImageDataset;
+  readonly #table: Float;
+  readonly #timeoutMs: number;
+  /** Activations: acts[0] is the input, acts[l+1] the output of layer l (logits last). */
+  readonly #acts: Matrix[];
+  /** Decoded products W_l·x_l (before the bias), per layer. */
+  readonly #pre: Matrix[];
+  /** Signals δ_l (negative gradient w.r.t. layer l's output), per layer. */
+  readonly #deltas: Matrix[];
+  readonly #labels: Int32Array;
+  readonly #capacity: number;
+  readonly #voteLength: number;
+  readonly #myVote: Uint8Array;
+  readonly #union: Uint8Array;
+  #peers: PeerTable | undefined;
+  #initScratch: SharedArrayBuffer | undefined;
+
+  /** Next iteration to run. */
+  iteration = 0;
+  /** Iteration of the last verified checkpoint. */
+  #snapshotIteration = 0;
+  /** Updates applied to the blocks since they were encoded (for the tolerance's drift term). */
+  #updates = 0;
+  #updatesSnapshot = 0;
+  readonly counters: FaultCounters = {
+    detected: 0,
+    corrected: 0,
+    regenerated: 0,
+    rollbacks: 0,
+    iterations_lost: 0,
+    uncorrectable: 0,
+  };
+  #modelledSeconds = 0;
+  readonly #phaseTotals = new Float64Array(PHASE_NAMES.length);
+  /** Busy milliseconds of the current iteration, per phase. */
+  readonly #phaseMs = new Float64Array(PHASE_NAMES.length);
+  /** Modelled link seconds of the current iteration. */
+  #linkSeconds = 0;
+  #link: LinkModel = { latency: 0, bandwidth: Infinity };
+  #faults: FaultEvent[] = [];
+
+  constructor(setup: NodeSetup) {
+    this.#setup = { ...setup, initScratch: new SharedArrayBuffer(0) };
+    this.#initScratch = setup.initScratch;
+    this.node = setup.node;
+    this.nodes = setup.nodes;
+    if (!setup.module) throw new Error("the node program needs the WebAssembly kernel module");
+    this.k = instantiateWasmKernels(setup.module, setup.memory);
+    this.code = buildLayerCode(setup.code);
+    if (this.code.nodes !== setup.nodes) {
+      throw new Error(`the code has ${this.code.nodes} nodes, the run ${setup.nodes}`);
+    }
+    const t = setup.training;
+    this.#barrier = new SharedBarrier(setup.barrier, setup.nodes);
+    this.#gate = new ComputeGate(setup.gate);
+    this.#exchange = new SharedExchange(setup.exchange, setup.exchangeShape, this.#barrier, this.node);
+    this.#timeoutMs = t.timeout * 1000;
+    this.#capacity = Math.max(t.batch, t.evalBatch);
+    this.#schedule = new Schedule({ seed: t.seed, batch: t.batch, ...t.schedule });
+    this.#injector = new FaultInjector(this.node, t.seed, setup.faults);
+    this.#train = datasetOf(setup.train);
+    this.#test = datasetOf(setup.test);
+    this.#table = pixelTable(t.normalize, t.dtype);
+    const widths = t.layers;
+    this.layers = [];
+    for (let l = 0; l + 1 < widths.length; l++) {
+      this.layers.push(
+        new NodeLayer(
+          l,
+          this.code,
+          this.node,
+          widths[l + 1],
+          widths[l],
+          this.#capacity,
+          t.dtype,
+          this.k,
+          t.decoder,
+        ),
+      );
+    }
+    const C = this.#capacity;
+    this.#acts = widths.map((w) => this.k.matrix(C, w, t.dtype));
+    this.#pre = widths.slice(1).map((w) => this.k.matrix(C, w, t.dtype));
+    this.#deltas = widths.slice(1).map((w) => this.k.matrix(C, w, t.dtype));
+    this.#labels = new Int32Array(C);
+    const f = this.layers[0].forwardSymbols;
+    const b = this.layers[0].backwardSymbols;
+    this.#voteLength = voteLength(this.layers.length, f, b);
+    this.#myVote = new Uint8Array(this.#voteLength);
+    this.#union = new Uint8Array(this.#voteLength);
+  }
+
+  /** Where this node's blocks and biases are (for the peer table). */
+  blocks(): NodeBlocks {
+    return {
+      blocks: this.layers.map((L) => this.k.arena.addressOf(L.block)),
+      biases: this.layers.map((L) => this.k.arena.addressOf(L.bias)),
+    };
+  }
+
+  /** Receives the peer table and the link model. */
+  connect(peers: PeerTable, link: LinkModel): void {
+    this.#peers = peers;
+    this.#link = link;
+  }
+
+  // ---------------------------------------------------------------- initial weights
+
+  /**
+   * Generates the initial weights together: every node draws its share of the rows of each
+   * layer's W into the shared scratch (position-addressable init: identical to the centralized
+   * reference), every node computes the exact row and column norms, then encodes its own block.
+   */
+  initWeights(): void {
+    const t = this.#setup.training;
+    const scratch = this.#initScratch;
+    if (!scratch) throw new Error("the initial weights were already generated");
+    for (const L of this.layers) {
+      const { rows, cols } = L;
+      const bytes = t.dtype === "float32" ? 4 : 8;
+      const w = new Matrix(
+        t.dtype === "float32"
+          ? new Float32Array(scratch, 0, rows * cols)
+          : new Float64Array(scratch, 0, rows * cols),
+        rows,
+        cols,
+      );
+      const normArea = new Float64Array(scratch, align8(rows * cols * bytes), rows + this.nodes * cols);
+      const [r0, r1] = share(rows, this.nodes, this.node);
+      this.#compute("checkpoint", () => {
+        const mine = w.view(r0, 0, r1 - r0, cols);
+        fillInitialWeights(mine, {
+          seed: t.seed,
+          scheme: t.init,
+          layer: L.index,
+          fanIn: cols,
+          fanOut: rows,
+          row0: r0,
+        });
+        const colPart = normArea.subarray(rows + this.node * cols, rows + (this.node + 1) * cols);
+        colPart.fill(0);
+        for (let i = r0; i < r1; i++) {
+          const row = w.row(i);
+          let s = 0;
+          for (let j = 0; j < cols; j++) {
+            s += row[j] * row[j];
+            colPart[j] += row[j] * row[j];
+          }
+          normArea[i] = s;
+        }
+      });
+      this.#wait();
+      this.#compute("checkpoint", () => {
+        L.norms.rowSq.set(normArea.subarray(0, rows));
+        L.norms.colSq.fill(0);
+        for (let p = 0; p < this.nodes; p++) {
+          const part = normArea.subarray(rows + p * cols, rows + (p + 1) * cols);
+          for (let j = 0; j < cols; j++) L.norms.colSq[j] += part[j];
+        }
+        const block = this.code.encodeBlock(this.node, w, L.layout);
+        L.block.data.set(block.data, L.block.offset);
+        L.bias.fill(0);
+      });
+      this.#wait();
+    }
+    this.#initScratch = undefined;
+    this.#updates = 0;
+    this.#checkpoint();
+  }
+
+  // ---------------------------------------------------------------- stages
+
+  /**
+   * Forward stage of layer l on `b` samples of `x` (b × N_{l−1}): product, exchange, local decode
+   * of s = W·x into `out` (b × N_l, before the bias).
+   */
+  #forwardStage(l: number, x: Matrix, b: number, out: Matrix, faults: boolean): DecodeResult {
+    const L = this.layers[l];
+    const { layout } = L;
+    const plan = L.plan("forward", b);
+    this.onPhase?.(`iteration ${this.iteration}, forward stage of layer ${l}`);
+    if (L.forwardActive) {
+      const xin = rowsOf(L.xin, b);
+      const part = rowsOf(L.partialForward, b);
+      this.#compute("product", () => {
+        this.code.forwardInput(this.node, layout, dataOf(x, b), dataOf(xin, b), b);
+        if (b === 1) this.k.gemv(false, 1, L.block, dataOf(xin, 1), 0, dataOf(part, 1));
+        else this.k.gemm(false, true, 1, xin, L.block, 0, part);
+      });
+      const slot = this.#exchange.sendSlot(plan.length);
+      if (faults) this.#strike(l, "forward", "product", dataOf(part, b));
+      slot.set(dataOf(part, b));
+      if (faults) {
+        this.#strike(l, "forward", "message", slot);
+        this.#strike(l, "forward", "stored", dataOf(L.block, L.block.rows));
+      }
+    }
+    this.#timed("comm", () => this.#exchange.run(plan, L.forwardReceived, this.#timeoutMs));
+    this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.forwardActive);
+    const received = L.forwardReceived.subarray(0, plan.groups * plan.length);
+    if (faults) this.#strike(l, "forward", "received", received);
+    const result = this.#compute("decode", () => {
+      const tolerance = {
+        scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
+        epsilon: this.#epsilon(this.code.forwardTerms(layout)),
+      };
+      const r = L.decoder("forward", b).decode(
+        views(received, plan.groups, plan.length),
+        null,
+        tolerance,
+        views(L.forwardMessages, this.code.forward.wanted.length, plan.length),
+      );
+      gather(
+        L.forwardMessages,
+        layout.forwardLength,
+        layout.rows.total,
+        this.code.forward.wanted.length,
+        b,
+        out,
+      );
+      return r;
+    });
+    if (faults) this.#strike(l, "forward", "decode", dataOf(out, b));
+    return result;
+  }
+
+  /** Backward stage of layer l: c = δ·W (b × N_{l−1}) into `out`. */
+  #backwardStage(l: number, delta: Matrix, b: number, out: Matrix, faults: boolean): DecodeResult {
+    const L = this.layers[l];
+    const { layout } = L;
+    const plan = L.plan("backward", b);
+    this.onPhase?.(`iteration ${this.iteration}, backward stage of layer ${l}`);
+    if (L.backwardActive) {
+      const din = rowsOf(L.din, b);
+      const part = rowsOf(L.partialBackward, b);
+      this.#compute("product", () => {
+        this.code.backwardInput(this.node, layout, dataOf(delta, b), dataOf(din, b), b);
+        if (b === 1) this.k.gemv(true, 1, L.block, dataOf(din, 1), 0, dataOf(part, 1));
+        else this.k.gemm(false, false, 1, din, L.block, 0, part);
+      });
+      const slot = this.#exchange.sendSlot(plan.length);
+      if (faults) this.#strike(l, "backward", "product", dataOf(part, b));
+      slot.set(dataOf(part, b));
+      if (faults) {
+        this.#strike(l, "backward", "message", slot);
+        this.#strike(l, "backward", "stored", dataOf(L.block, L.block.rows));
+      }
+    }
+    this.#timed("comm", () => this.#exchange.run(plan, L.backwardReceived, this.#timeoutMs));
+    this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.backwardActive);
+    const received = L.backwardReceived.subarray(0, plan.groups * plan.length);
+    if (faults) this.#strike(l, "backward", "received", received);
+    const result = this.#compute("decode", () => {
+      const tolerance = {
+        scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
+        epsilon: this.#epsilon(this.code.backwardTerms(layout)),
+      };
+      const r = L.decoder("backward", b).decode(
+        views(received, plan.groups, plan.length),
+        null,
+        tolerance,
+        views(L.backwardMessages, this.code.backward.wanted.length, plan.length),
+      );
+      gather(
+        L.backwardMessages,
+        layout.backwardLength,
+        layout.cols.total,
+        this.code.backward.wanted.length,
+        b,
+        out,
+      );
+      return r;
+    });
+    if (faults) this.#strike(l, "backward", "decode", dataOf(out, b));
+    return result;
+  }
+
+  /** Update of layer l with δ (b × N_l) and its input x (b × N_{l−1}): block and bias. */
+  #update(l: number, alpha: number, delta: Matrix, x: Matrix, b: number, faults: boolean): void {
+    const L = this.layers[l];
+    this.onPhase?.(`iteration ${this.iteration}, update of layer ${l}`);
+    const xhat = rowsOf(L.xhat, b);
+    const dhat = rowsOf(L.dhat, b);
+    this.#compute("update", () => {
+      this.code.updateInputs(
+        this.node,
+        L.layout,
+        dataOf(x, b),
+        dataOf(delta, b),
+        dataOf(xhat, b),
+        dataOf(dhat, b),
+        b,
+      );
+    });
+    if (faults) this.#strike(l, "update", "update", dataOf(dhat, b));
+    this.#compute("update", () => {
+      if (b === 1) this.k.ger(alpha, dataOf(dhat, 1), dataOf(xhat, 1), L.block);
+      else this.k.rankUpdate(alpha, dhat, xhat, L.block);
+      biasUpdate(alpha, delta, L.bias);
+      L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
+    });
+    if (faults) this.#strike(l, "update", "stored", dataOf(L.block, L.block.rows));
+  }
+
+  // ---------------------------------------------------------------- iterations
+
+  /** One training iteration on the schedule's batch; returns its score and this node's vote. */
+  #iterate(): { lossSum: number; correct: number; samples: number } {
+    const t = this.iteration;
+    const { indices } = this.#schedule.batch(t);
+    const b = indices.length;
+    const last = this.layers.length - 1;
+    this.#myVote.fill(0);
+    this.#compute(
+      "nonlinear",
+      () => fillBatch(this.#train, indices, this.#table, this.#acts[0], this.#labels),
+    );
+    for (let l = 0; l <= last; l++) {
+      const r = this.#forwardStage(l, rowsOf(this.#acts[l], b), b, rowsOf(this.#pre[l], b), true);
+      this.#record("forward", l, r);
+      this.#nonlinear(l, b, true);
+    }
+    const logits = rowsOf(this.#acts[last + 1], b);
+    const score = this.#compute("nonlinear", () => {
+      const s = softmaxCrossEntropyForward(logits, this.#labels);
+      softmaxCrossEntropyBackward(logits, this.#labels, rowsOf(this.#deltas[last], b));
+      return s;
+    });
+    if (!Number.isFinite(score.lossSum)) this.#myVote[VOTE_NONFINITE] = 1;
+    const alpha = this.#setup.training.lr / b;
+    for (let l = last; l >= 0; l--) {
+      const delta = rowsOf(this.#deltas[l], b);
+      if (l > 0) {
+        const c = rowsOf(this.#deltas[l - 1], b);
+        const r = this.#backwardStage(l, delta, b, c, true);
+        this.#record("backward", l, r);
+        this.#compute("nonlinear", () => {
+          this.layers[l].norms.updateCols(
+            alpha,
+            dataOf(delta, b),
+            dataOf(rowsOf(this.#acts[l], b), b),
+            dataOf(c, b),
+            b,
+          );
+          this.k.reluBackward(c, rowsOf(this.#acts[l], b));
+        });
+        this.#strike(l - 1, "backward", "nonlinear", dataOf(c, b));
+      }
+      this.#update(l, alpha, delta, rowsOf(this.#acts[l], b), b, true);
+    }
+    this.#updates++;
+    return { lossSum: score.lossSum, correct: score.correct, samples: b };
+  }
+
+  /** Bias + ReLU (hidden layers) or bias (logits) on the decoded product of layer l. */
+  #nonlinear(l: number, b: number, faults: boolean): void {
+    const out = rowsOf(this.#acts[l + 1], b);
+    this.#compute("nonlinear", () => {
+      out.data.set(dataOf(rowsOf(this.#pre[l], b), b), out.offset);
+      if (l < this.layers.length - 1) this.k.biasRelu(out, this.layers[l].bias);
+      else this.k.biasAdd(out, this.layers[l].bias);
+    });
+    if (faults) this.#strike(l, "forward", "nonlinear", dataOf(out, b));
+  }
+
+  /**
+   * Runs iterations until `to` (exclusive), with checkpoints every `checkpointEvery` iterations
+   * and roll-backs as the votes decide. At the schedule's end a final checkpoint verifies the
+   * weights. Every node must call it with the same `to`.
+   */
+  run(to: number): SpanReport {
+    const every = this.#setup.training.checkpointEvery;
+    let executed = 0;
+    let samples = 0;
+    let lossSum = 0;
+    let correct = 0;
+    let diverged = false;
+    let lastNotice = performance.now();
+    while (this.iteration < to && !diverged) {
+      this.#phaseMs.fill(0);
+      this.#linkSeconds = 0;
+      const score = this.#iterate();
+      executed++;
+      samples += score.samples;
+      lossSum += score.lossSum;
+      correct += score.correct;
+      const outcome = this.#vote();
+      if (outcome === "stop") {
+        diverged = true;
+        this.iteration++;
+      } else if (outcome === "rollback") {
+        this.#rollBack(this.iteration + 1 - this.#snapshotIteration);
+      } else {
+        this.iteration++;
+        if (this.iteration % every === 0 || this.iteration === this.#schedule.totalIterations) {
+          this.#checkpoint();
+        }
+      }
+      this.#account();
+      if (this.node === 0 && performance.now() - lastNotice > 500) {
+        lastNotice = performance.now();
+        this.onProgress?.(this.iteration);
+      }
+    }
+    return {
+      iteration: this.iteration,
+      executed,
+      samples,
+      lossSum,
+      correct,
+      diverged,
+      counters: { ...this.counters },
+      modelledSeconds: this.#modelledSeconds,
+      phaseMs: Object.fromEntries(PHASE_NAMES.map((p, i) => [p, this.#phaseTotals[i]])) as Record<
+        PhaseName,
+        number
+      >,
+      faults: this.#drainFaults(),
+    };
+  }
+
+  /** Called on node 0 about twice a second during `run` with the iteration reached. */
+  onProgress: ((iteration: number) => void) | undefined;
+  /** Called when the node enters a stage, so that a failure says where it happened. */
+  onPhase: ((phase: string) => void) | undefined;
+
+  // ---------------------------------------------------------------- votes, regeneration, roll-back
+
+  /** Notes a stage's verdict in this node's vote. */
+  #record(stage: "forward" | "backward", l: number, r: DecodeResult): void {
+    if (r.verdict === "uncorrectable") this.#myVote[VOTE_UNCORRECTABLE] = 1;
+    const L = this.layers[l];
+    const base = 4 + l * (L.forwardSymbols + L.backwardSymbols) +
+      (stage === "forward" ? 0 : L.forwardSymbols);
+    for (const s of r.located) this.#myVote[base + s] = 1;
+  }
+
+  /**
+   * All-gathers the votes and acts on their union: regenerate the blocks behind located symbols,
+   * roll back on an uncorrectable stage (or stop, for the uncoded baseline's non-finite loss).
+   */
+  #vote(): "ok" | "rollback" | "stop" {
+    const P = this.nodes;
+    const votes = this.#setup.votes;
+    votes.set(this.#myVote, this.node * this.#voteLength);
+    this.#wait();
+    const u = this.#union;
+    u.fill(0);
+    for (let p = 0; p < P; p++) {
+      const row = votes.subarray(p * this.#voteLength, (p + 1) * this.#voteLength);
+      for (let i = 0; i < u.length; i++) u[i] |= row[i];
+    }
+    this.#aggregateStats();
+    const nonFinite = u[VOTE_NONFINITE] === 1;
+    if (nonFinite && this.#setup.training.stopOnUncorrectable) return "stop";
+    let stagesWithErrors = 0;
+    let located = 0;
+    const plans: { layer: number; stage: "forward" | "backward"; targets: number[] }[] = [];
+    for (const L of this.layers) {
+      const base = 4 + L.index * (L.forwardSymbols + L.backwardSymbols);
+      for (const stage of ["forward", "backward"] as const) {
+        const offset = base + (stage === "forward" ? 0 : L.forwardSymbols);
+        const count = stage === "forward" ? L.forwardSymbols : L.backwardSymbols;
+        const groups = stage === "forward" ? this.code.forwardGroups() : this.code.backwardGroups();
+        const targets = new Set<number>();
+        for (let s = 0; s < count; s++) {
+          if (u[offset + s]) {
+            located++;
+            for (const n of groups[s]) targets.add(n);
+          }
+        }
+        if (targets.size > 0) {
+          stagesWithErrors++;
+          plans.push({ layer: L.index, stage, targets: [...targets].sort((a, b) => a - b) });
+        }
+      }
+    }
+    const uncorrectable = u[VOTE_UNCORRECTABLE] === 1 || nonFinite;
+    this.counters.detected += stagesWithErrors + (uncorrectable ? 1 : 0);
+    if (uncorrectable) {
+      this.counters.uncorrectable++;
+      return this.#setup.training.stopOnUncorrectable ? "stop" : "rollback";
+    }
+    this.counters.corrected += located;
+    for (const p of plans) {
+      if (!this.#regenerate(p.layer, p.stage, p.targets)) return "rollback";
+    }
+    return "ok";
+  }
+
+  /**
+   * Rebuilds the blocks of `targets` (the nodes behind located symbols of one stage of one layer)
+   * from peers outside `targets`. Collective: every node calls it with the same arguments.
+   * Returns false when the code cannot rebuild them (the caller rolls back).
+   */
+  #regenerate(layer: number, stage: "forward" | "backward", targets: number[]): boolean {
+    let plans;
+    try {
+      plans = targets.map((t) => this.code.regeneration(t, stage, targets));
+    } catch {
+      return false;
+    }
+    const mine = plans.find((p) => p.node === this.node);
+    if (mine) {
+      const peers = this.#peers;
+      if (!peers) throw new Error("regeneration before the peer table was received");
+      const L = this.layers[layer];
+      const blocks: Matrix[] = [];
+      for (const s of mine.sources) blocks[s] = peerBlock(peers, s, layer, L.block);
+      this.#compute("regenerate", () => regenerate(mine, blocks, L.block));
+    }
+    this.counters.regenerated += plans.length;
+    this.#wait();
+    return true;
+  }
+
+  /** Returns every layer to the last verified checkpoint; `lost` iterations are undone. */
+  #rollBack(lost: number): void {
+    for (const L of this.layers) L.rollBack();
+    this.counters.rollbacks++;
+    this.counters.iterations_lost += lost;
+    this.iteration = this.#snapshotIteration;
+    this.#updates = this.#updatesSnapshot;
+  }
+
+  /**
+   * Verification pass (all-ones input through every forward stage and all-ones δ through every
+   * backward stage, no faults), then a snapshot. Returns false if the pass rolled back instead.
+   */
+  #checkpoint(): boolean {
+    const t0 = performance.now();
+    this.#myVote.fill(0);
+    for (const L of this.layers) {
+      const x = rowsOf(this.#acts[L.index], 1);
+      dataOf(x, 1).fill(1);
+      this.#record(
+        "forward",
+        L.index,
+        this.#forwardStage(L.index, x, 1, rowsOf(this.#pre[L.index], 1), false),
+      );
+      if (L.index > 0) {
+        const d = rowsOf(this.#deltas[L.index], 1);
+        dataOf(d, 1).fill(1);
+        const c = rowsOf(this.#deltas[L.index - 1], 1);
+        this.#record("backward", L.index, this.#backwardStage(L.index, d, 1, c, false));
+      }
+    }
+    const outcome = this.#vote();
+    if (outcome !== "ok") {
+      this.#rollBack(this.iteration - this.#snapshotIteration);
+      this.#phaseMs[PHASE_NAMES.indexOf("checkpoint")] += performance.now() - t0;
+      return false;
+    }
+    this.#compute("checkpoint", () => {
+      for (const L of this.layers) L.snapshot();
+    });
+    this.#snapshotIteration = this.iteration;
+    this.#updatesSnapshot = this.#updates;
+    this.#wait();
+    return true;
+  }
+
+  // ---------------------------------------------------------------- evaluation and export
+
+  /** Scores the test set through the coded forward path (no faults); node 0's answer counts. */
+  evaluate(): { samples: number; lossSum: number; correct: number; uncorrectable: number } {
+    const C = this.#setup.training.evalBatch;
+    const test = this.#test;
+    let lossSum = 0;
+    let correct = 0;
+    let uncorrectable = 0;
+    const indices = new Int32Array(C);
+    for (let start = 0; start < test.count; start += C) {
+      const b = Math.min(C, test.count - start);
+      for (let i = 0; i < b; i++) indices[i] = start + i;
+      fillBatch(test, indices.subarray(0, b), this.#table, this.#acts[0], this.#labels);
+      for (let l = 0; l < this.layers.length; l++) {
+        const r = this.#forwardStage(l, rowsOf(this.#acts[l], b), b, rowsOf(this.#pre[l], b), false);
+        if (r.verdict === "uncorrectable") uncorrectable++;
+        this.#nonlinear(l, b, false);
+      }
+      const s = softmaxCrossEntropyForward(rowsOf(this.#acts[this.layers.length], b), this.#labels);
+      lossSum += s.lossSum;
+      correct += s.correct;
+    }
+    return { samples: test.count, lossSum, correct, uncorrectable };
+  }
+
+  /**
+   * The weights as the code decodes them: forward stages with the identity as input (in batches),
+   * so that s = W·I = Wᵀ's rows; biases from this node. Collective; node 0's copy is returned.
+   */
+  exportWeights(): { weights: Float64Array[]; biases: Float64Array[] } {
+    const C = this.#capacity;
+    const weights: Float64Array[] = [];
+    for (const L of this.layers) {
+      const w = new Float64Array(L.rows * L.cols);
+      for (let j0 = 0; j0 < L.cols; j0 += C) {
+        const b = Math.min(C, L.cols - j0);
+        const x = rowsOf(this.#acts[L.index], b);
+        const xd = dataOf(x, b);
+        xd.fill(0);
+        for (let r = 0; r < b; r++) xd[r * L.cols + j0 + r] = 1;
+        const out = rowsOf(this.#pre[L.index], b);
+        this.#forwardStage(L.index, x, b, out, false);
+        const od = dataOf(out, b);
+        for (let r = 0; r < b; r++) {
+          for (let i = 0; i < L.rows; i++) w[i * L.cols + j0 + r] = od[r * L.rows + i];
+        }
+      }
+      weights.push(w);
+    }
+    return { weights, biases: this.layers.map((L) => Float64Array.from(L.bias)) };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Draws (and maybe injects) a fault at a site of the current iteration. */
+  #strike(l: number, phase: Phase, site: FaultSite, target: Float): void {
+    if (this.#injector.strike(this.iteration, l, phase, site, target)) {
+      this.#faults.push(...this.#injector.drain());
+    }
+  }
+
+  #drainFaults(): FaultEvent[] {
+    const out = this.#faults;
+    this.#faults = [];
+    return out;
+  }
+
+  /** Tolerance epsilon of a stage whose entries sum `terms` products. */
+  #epsilon(terms: number): number {
+    const dtype = this.#setup.training.dtype;
+    const u = unitRoundoff(dtype);
+    return u + roundoffEpsilon(dtype, terms) + 8 * Math.sqrt(this.#updates) * u;
+  }
+
+  /** Modelled seconds of one exchange at this node (sent partial, received symbols). */
+  #linkCost(length: number, groups: number, sends: boolean): number {
+    const bytes = (this.#setup.training.dtype === "float32" ? 4 : 8) * length * (groups + (sends ? 1 : 0));
+    return 2 * this.#link.latency + bytes / this.#link.bandwidth;
+  }
+
+  /** Runs compute work holding a core token, adding its time to `phase`. */
+  #compute<T>(phase: PhaseName, work: () => T): T {
+    const { result, ms } = this.#gate.run(work);
+    this.#phaseMs[PHASE_NAMES.indexOf(phase)] += ms;
+    return result;
+  }
+
+  /** Runs non-compute work (waits), adding its time to `phase`. */
+  #timed<T>(phase: PhaseName, work: () => T): T {
+    const t0 = performance.now();
+    const r = work();
+    this.#phaseMs[PHASE_NAMES.indexOf(phase)] += performance.now() - t0;
+    return r;
+  }
+
+  #wait(): void {
+    this.#timed("comm", () => this.#barrier.wait(this.node, this.#timeoutMs));
+  }
+
+  /**
+   * Publishes the busy times of the accounting unit just finished (an iteration with its vote,
+   * regenerations and checkpoint) into bank `unit mod 3`. Node 0 reads unit u − 1 after the first
+   * vote of unit u; with three banks nobody overwrites a bank it may still be reading.
+   */
+  #account(): void {
+    const stats = this.#setup.stats;
+    const n = PHASE_NAMES.length;
+    const at = ((this.#unit % 3) * this.nodes + this.node) * (n + 1);
+    stats.set(this.#phaseMs, at);
+    stats[at + n] = this.#linkSeconds;
+    this.#unit++;
+  }
+
+  /** Accounting units published by this node. */
+  #unit = 0;
+  /** Units node 0 has added to the modelled time. */
+  #aggregated = 0;
+
+  /** On node 0, after a vote: adds the slowest node per phase of the last published unit. */
+  #aggregateStats(): void {
+    if (this.node !== 0 || this.#aggregated >= this.#unit) return;
+    const stats = this.#setup.stats;
+    const n = PHASE_NAMES.length;
+    const bank = (this.#unit - 1) % 3;
+    let seconds = 0;
+    let link = 0;
+    for (let i = 0; i < n; i++) {
+      let max = 0;
+      for (let p = 0; p < this.nodes; p++) max = Math.max(max, stats[(bank * this.nodes + p) * (n + 1) + i]);
+      this.#phaseTotals[i] += max;
+      if (PHASE_NAMES[i] !== "comm") seconds += max / 1000;
+    }
+    for (let p = 0; p < this.nodes; p++) link = Math.max(link, stats[(bank * this.nodes + p) * (n + 1) + n]);
+    this.#modelledSeconds += seconds + link;
+    this.#aggregated = this.#unit;
+  }
+}
+
+// ------------------------------------------------------------------ small pure helpers
+
+/** The first `b` rows of a contiguous matrix, as a matrix view. */
+function rowsOf(m: Matrix, b: number): Matrix {
+  return b === m.rows ? m : m.view(0, 0, b, m.cols);
+}
+
+/** The elements of the first `b` rows of a contiguous matrix, as a typed-array view. */
+function dataOf(m: Matrix, b: number): Float {
+  return m.data.subarray(m.offset, m.offset + b * m.cols);
+}
+
+/** `count` consecutive views of `length` entries. */
+function views(a: Float, count: number, length: number): Float[] {
+  return Array.from({ length: count }, (_, i) => a.subarray(i * length, (i + 1) * length));
+}
+
+/**
+ * out (b × total) from message rows (wanted × b·L, sample-major inside each): message row w holds
+ * entries [w·L, w·L + L) of every sample, the padding beyond `total` dropped.
+ */
+function gather(messages: Float, L: number, total: number, wanted: number, b: number, out: Matrix): void {
+  const od = out.data;
+  for (let w = 0; w < wanted; w++) {
+    const n = Math.min(L, total - w * L);
+    if (n <= 0) continue;
+    for (let s = 0; s < b; s++) {
+      const src = w * b * L + s * L;
+      od.set(messages.subarray(src, src + n), out.offset + s * out.ld + w * L);
+    }
+  }
+}
+
+/** Largest 2-norm of the first `b` rows. */
+function maxRowNorm(m: Matrix, b: number): number {
+  let max = 0;
+  for (let i = 0; i < b; i++) {
+    const r = m.row(i);
+    let s = 0;
+    for (let j = 0; j < r.length; j++) s += r[j] * r[j];
+    if (s > max) max = s;
+  }
+  return Math.sqrt(max);
+}
+
+/** Node `p`'s share [start, end) of `rows` rows split over `nodes` nodes. */
+function share(rows: number, nodes: number, p: number): [number, number] {
+  const per = Math.ceil(rows / nodes);
+  return [Math.min(rows, p * per), Math.min(rows, (p + 1) * per)];
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/** A view of peer `p`'s stored block of `layer`, shaped like `like`. */
+function peerBlock(peers: PeerTable, p: number, layer: number, like: Matrix): Matrix {
+  const buffer = peers.memories[p].buffer;
+  const address = peers.blocks[p].blocks[layer];
+  const n = like.rows * like.cols;
+  const data = like.data instanceof Float32Array
+    ? new Float32Array(buffer, address, n)
+    : new Float64Array(buffer, address, n);
+  return new Matrix(data, like.rows, like.cols);
+}
+
+/** An ImageDataset over shared memory. */
+function datasetOf(s: NodeSetup["train"]): ImageDataset {
+  return { ...s };
+}

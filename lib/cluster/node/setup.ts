@@ -1,0 +1,117 @@
+/**
+ * What the main thread gives a node when it starts (the `init` request), and the shapes of the
+ * shared areas every node maps. Bulk data (weights, activations, symbols, the data set) is in
+ * shared memory; this payload only carries handles and sizes.
+ *
+ * @module
+ */
+
+import type { CodeSpec } from "../../codes/build.ts";
+import type { ForcedFault } from "../../faults/injector.ts";
+import type { FaultSite } from "../../faults/sites.ts";
+import type { DType } from "../../tensor/matrix.ts";
+import type { ExchangeShape } from "../exchange.ts";
+
+/** A data split in shared memory (pixels as bytes, as in `ImageDataset`). */
+export interface SharedSplit {
+  readonly name: string;
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+  readonly classes: number;
+  /** `count × features` bytes in a SharedArrayBuffer. */
+  readonly pixels: Uint8Array;
+  /** `count` labels in a SharedArrayBuffer. */
+  readonly labels: Uint8Array;
+}
+
+/** The training settings a node needs (a subset of the train config, plain JSON). */
+export interface NodeTraining {
+  readonly layers: readonly number[];
+  readonly dtype: DType;
+  readonly init: "he" | "glorot";
+  readonly seed: number;
+  readonly lr: number;
+  readonly batch: number;
+  readonly normalize: "255" | "128";
+  readonly decoder: "probabilistic" | "adversarial";
+  /** The schedule's spec, so that every node computes the same batches itself. */
+  readonly schedule: {
+    readonly poolSize: number;
+    readonly epochs: number;
+    readonly evalEvery: number;
+    readonly rounds: number;
+    readonly roundSamples: number;
+  };
+  readonly checkpointEvery: number;
+  readonly evalBatch: number;
+  /** Seconds a wait may take before the nodes that did not arrive are reported. */
+  readonly timeout: number;
+  /** Stop (instead of rolling back) when a stage cannot be decoded: the uncoded baseline. */
+  readonly stopOnUncorrectable: boolean;
+}
+
+/** Fault settings of a run. */
+export interface NodeFaults {
+  readonly rate: number;
+  readonly density: number;
+  readonly sites: readonly FaultSite[];
+  readonly forced: readonly ForcedFault[];
+}
+
+/** Payload of the `init` request. */
+export interface NodeSetup {
+  readonly node: number;
+  readonly nodes: number;
+  readonly code: CodeSpec;
+  readonly training: NodeTraining;
+  readonly faults: NodeFaults;
+  /** The compiled kernel module (null: pure-TS kernels). */
+  readonly module: WebAssembly.Module | null;
+  /** This node's kernel memory (created by the main thread so that it outlives the Worker). */
+  readonly memory: WebAssembly.Memory;
+  readonly barrier: Int32Array;
+  readonly gate: Int32Array;
+  readonly exchange: SharedArrayBuffer;
+  readonly exchangeShape: ExchangeShape;
+  /** P × {@link voteLength} bytes. */
+  readonly votes: Uint8Array;
+  /** 3 banks × P × ({@link PHASE_NAMES} + 1) float64: busy ms per phase and modelled link seconds. */
+  readonly stats: Float64Array;
+  /** Scratch for generating the initial weights: the largest layer, shared by all nodes. */
+  readonly initScratch: SharedArrayBuffer;
+  readonly train: SharedSplit;
+  readonly test: SharedSplit;
+}
+
+/** Where a node's blocks are, so that peers can read them (regeneration, export). */
+export interface NodeBlocks {
+  /** Byte address of each layer's stored block in the node's memory. */
+  readonly blocks: readonly number[];
+  /** Byte address of each layer's bias vector. */
+  readonly biases: readonly number[];
+}
+
+/** Payload of the `peers` request: every node's memory and block addresses. */
+export interface PeerTable {
+  readonly memories: readonly WebAssembly.Memory[];
+  readonly blocks: readonly NodeBlocks[];
+}
+
+/** Phases whose busy time every node measures, per iteration. */
+export const PHASE_NAMES = [
+  "product",
+  "comm",
+  "decode",
+  "nonlinear",
+  "update",
+  "regenerate",
+  "checkpoint",
+] as const;
+/** A measured phase. */
+export type PhaseName = typeof PHASE_NAMES[number];
+
+/** Bytes of a node's vote: 4 flag bytes, then one byte per forward and backward symbol per layer. */
+export function voteLength(layers: number, forwardSymbols: number, backwardSymbols: number): number {
+  return 4 + layers * (forwardSymbols + backwardSymbols);
+}

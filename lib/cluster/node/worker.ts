@@ -1,0 +1,45 @@
+/**
+ * The Worker of one node: serves the main thread's requests with a {@link NodeProgram}.
+ * Requests: `init` (setup → block addresses), `connect` (peer table, link model), `initWeights`,
+ * `run` ({to}), `evaluate`, `export`. Node 0 sends `progress` notices while running.
+ *
+ * @module
+ */
+
+import { serveNode } from "../serve.ts";
+import { type LinkModel, NodeProgram } from "./program.ts";
+import type { NodeSetup, PeerTable } from "./setup.ts";
+
+let program: NodeProgram | undefined;
+
+function node(): NodeProgram {
+  if (!program) throw new Error("the node was not initialised");
+  return program;
+}
+
+serveNode({
+  init(payload, context) {
+    program = new NodeProgram(payload as NodeSetup);
+    program.onProgress = (iteration) => context.notify("progress", iteration);
+    program.onPhase = (phase) => (context.phase = phase);
+    return program.blocks();
+  },
+  connect(payload) {
+    const { peers, link } = payload as { peers: PeerTable; link: LinkModel };
+    node().connect(peers, link);
+    return true;
+  },
+  initWeights() {
+    node().initWeights();
+    return true;
+  },
+  run(payload) {
+    return node().run((payload as { to: number }).to);
+  },
+  evaluate() {
+    return node().evaluate();
+  },
+  export() {
+    return node().exportWeights();
+  },
+});

@@ -1,0 +1,315 @@
+/**
+ * The distributed strategies (codenet with the grid or PolyDot code, replication, uncoded over P
+ * nodes), seen from the main thread: one implementation, since they differ only in the layer code
+ * their nodes use (lib/codes). The main thread sizes and allocates the shared areas, starts one
+ * Worker per node, and from then on only sends "run to iteration t", "evaluate", "export" and
+ * collects what the nodes report. It never computes or decodes a step of training.
+ *
+ * @module
+ */
+
+import { buildLayerCode, type CodeSpec } from "../codes/build.ts";
+import type { LayerCode } from "../codes/layer-code.ts";
+import { SharedBarrier } from "../cluster/barrier.ts";
+import { ComputeGate } from "../cluster/compute-gate.ts";
+import { type ExchangeShape, SharedExchange } from "../cluster/exchange.ts";
+import type { FaultCounters, LinkModel, SpanReport } from "../cluster/node/program.ts";
+import {
+  type NodeBlocks,
+  type NodeSetup,
+  PHASE_NAMES,
+  type PhaseName,
+  type SharedSplit,
+  voteLength,
+} from "../cluster/node/setup.ts";
+import { WorkerPool } from "../cluster/pool.ts";
+import type { ImageDataset } from "../../datasets/dataset.ts";
+import type { FaultEvent, ForcedFault } from "../faults/injector.ts";
+import { parseSites } from "../faults/sites.ts";
+import type { MlpState } from "../nn/state.ts";
+import { kernelModule } from "../tensor/wasm/assemble.ts";
+import { createSharedMemory, PAGE_BYTES } from "../tensor/wasm/arena.ts";
+import type { TrainConfig } from "../train/config.ts";
+import type { Evaluation, SpanResult, Strategy, StrategyContext } from "../train/strategy.ts";
+
+/** Upper bound on activation elements per node for the evaluation batch. */
+const EVAL_BUDGET = 1 << 22;
+/** Largest evaluation batch. */
+const MAX_EVAL_BATCH = 500;
+
+/** The code a training configuration runs its nodes with. */
+export function codeSpecOf(config: TrainConfig): CodeSpec {
+  switch (config.strategy) {
+    case "codenet":
+      return config.code === "grid"
+        ? { code: "grid", pr: config.pr, qr: config.qr, pc: config.pc, qc: config.qc, seed: config.seed }
+        : { code: "polydot", m: config.m, n: config.n, p: config.p };
+    case "replication":
+      return { code: "replication", r: config.r, qr: config.qr, qc: config.qc };
+    case "uncoded":
+      return { code: "uncoded", qr: config.gridRows, qc: config.gridCols };
+  }
+}
+
+/** Samples per evaluation batch: as many as fit the per-node activation budget. */
+export function evalBatchOf(config: TrainConfig, testCount: number): number {
+  const perSample = 3 * config.layers.reduce((a, b) => a + b, 0);
+  return Math.max(config.batch, Math.min(testCount, MAX_EVAL_BATCH, Math.floor(EVAL_BUDGET / perSample)));
+}
+
+/** Bytes of kernel memory one node needs (blocks and snapshots, buffers, packing scratch). */
+export function nodeMemoryBytes(code: LayerCode, config: TrainConfig, capacity: number): number {
+  const bytes = config.dtype === "float32" ? 4 : 8;
+  let elements = 0;
+  const widths = config.layers;
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const layout = code.layout(widths[l + 1], widths[l]);
+    elements += 2 * layout.blockRows * layout.blockCols + 2 * widths[l + 1];
+    elements += 3 * capacity * (layout.blockRows + layout.blockCols);
+  }
+  elements += 3 * capacity * widths.reduce((a, b) => a + b, 0);
+  return elements * bytes + (64 << 20);
+}
+
+/** Copies a data split into shared memory for the nodes. */
+function shareSplit(data: ImageDataset): SharedSplit {
+  const pixels = new Uint8Array(new SharedArrayBuffer(data.pixels.length));
+  pixels.set(data.pixels);
+  const labels = new Uint8Array(new SharedArrayBuffer(data.labels.length));
+  labels.set(data.labels);
+  const { name, count, height, width, classes } = data;
+  return { name, count, height, width, classes, pixels, labels };
+}
+
+/** Options beyond the training configuration (tests and attack campaigns). */
+export interface DistributedOptions {
+  /** Faults placed exactly (a fault plan). */
+  readonly forced?: readonly ForcedFault[];
+  /** Receives every fault the nodes report, in order. */
+  readonly onFaults?: (events: readonly FaultEvent[]) => void;
+}
+
+/** Starts the nodes of a distributed strategy; see the module documentation. */
+export async function createDistributed(
+  context: StrategyContext,
+  options: DistributedOptions = {},
+): Promise<Strategy> {
+  const { config } = context;
+  const spec = codeSpecOf(config);
+  const code = buildLayerCode(spec);
+  const P = code.nodes;
+  const evalBatch = evalBatchOf(config, context.test.count);
+  const capacity = Math.max(config.batch, evalBatch);
+  const widths = config.layers;
+  let maxLength = 0;
+  let scratchBytes = 0;
+  const bytes = config.dtype === "float32" ? 4 : 8;
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const layout = code.layout(widths[l + 1], widths[l]);
+    maxLength = Math.max(maxLength, capacity * Math.max(layout.forwardLength, layout.backwardLength));
+    const rows = widths[l + 1];
+    const cols = widths[l];
+    scratchBytes = Math.max(scratchBytes, Math.ceil((rows * cols * bytes) / 8) * 8 + 8 * (rows + P * cols));
+  }
+  const forwardSymbols = code.forwardGroups().length;
+  const backwardSymbols = code.backwardGroups().length;
+  const exchangeShape: ExchangeShape = {
+    nodes: P,
+    maxGroups: Math.max(forwardSymbols, backwardSymbols),
+    maxLength,
+    dtype: config.dtype,
+  };
+  const barrier = SharedBarrier.create(P);
+  const gate = ComputeGate.create(Math.max(1, navigator.hardwareConcurrency || 1));
+  const exchange = SharedExchange.allocate(exchangeShape);
+  const votes = new Uint8Array(
+    new SharedArrayBuffer(P * voteLength(widths.length - 1, forwardSymbols, backwardSymbols)),
+  );
+  const stats = new Float64Array(new SharedArrayBuffer(3 * P * (PHASE_NAMES.length + 1) * 8));
+  const memoryBytes = nodeMemoryBytes(code, config, capacity);
+  const memories = Array.from(
+    { length: P },
+    () => createSharedMemory({ initialBytes: PAGE_BYTES, maximumBytes: Math.min(2 ** 32, memoryBytes) }),
+  );
+  const module = await kernelModule();
+  const train = shareSplit(context.train);
+  const test = shareSplit(context.test);
+  let initScratch: SharedArrayBuffer | undefined = new SharedArrayBuffer(scratchBytes);
+
+  let spanDone = 0;
+  const pool = WorkerPool.start(new URL("../cluster/node/worker.ts", import.meta.url), P, {
+    onFailure: (f) => barrier.abort(f.node),
+    onNotice: (n) => {
+      if (n.notice === "progress") {
+        spanDone = n.data as number;
+        context.onProgress?.(spanDone);
+      }
+    },
+  });
+  const timeout = config.timeout;
+  try {
+    const setup = (node: number): NodeSetup => ({
+      node,
+      nodes: P,
+      code: spec,
+      training: {
+        layers: widths,
+        dtype: config.dtype,
+        init: config.init as "he" | "glorot",
+        seed: config.seed,
+        lr: config.lr,
+        batch: config.batch,
+        normalize: config.normalize as "255" | "128",
+        decoder: config.decoder as "probabilistic" | "adversarial",
+        schedule: {
+          poolSize: context.train.count,
+          epochs: config.epochs,
+          evalEvery: config.evalEvery,
+          rounds: config.rounds,
+          roundSamples: config.roundSamples,
+        },
+        checkpointEvery: config.checkpointEvery,
+        evalBatch,
+        timeout,
+        stopOnUncorrectable: config.strategy === "uncoded",
+      },
+      faults: {
+        rate: config.faultRate,
+        density: config.faultDensity,
+        sites: parseSites(config.faultSites),
+        forced: options.forced ?? [],
+      },
+      module,
+      memory: memories[node],
+      barrier: barrier.state,
+      gate: gate.state,
+      exchange,
+      exchangeShape,
+      votes,
+      stats,
+      initScratch: initScratch!,
+      train,
+      test,
+    });
+    const blocks = await pool.request<NodeBlocks>("init", setup, Math.max(60, timeout));
+    const link: LinkModel = { latency: config.commLatency, bandwidth: config.commBandwidth };
+    await pool.request("connect", () => ({ peers: { memories, blocks }, link }), timeout);
+    await pool.request("initWeights", () => null, Infinity);
+    initScratch = undefined;
+  } catch (e) {
+    pool.close();
+    throw e;
+  }
+  return new Distributed(config, code, pool, P, options);
+}
+
+class Distributed implements Strategy {
+  readonly name: string;
+  #report: SpanReport | undefined;
+  #injected = 0;
+  #evalUncorrectable = 0;
+
+  constructor(
+    readonly config: TrainConfig,
+    readonly code: LayerCode,
+    readonly pool: WorkerPool,
+    readonly nodes: number,
+    readonly options: DistributedOptions,
+  ) {
+    this.name = config.strategy;
+  }
+
+  async train(from: number, to: number): Promise<SpanResult> {
+    const reports = await this.pool.request<SpanReport>("run", () => ({ to }), Infinity);
+    const lead = reports[0];
+    if (lead.iteration !== to && !lead.diverged) {
+      throw new Error(`the nodes stopped at iteration ${lead.iteration} instead of ${to} (from ${from})`);
+    }
+    const faults = reports.flatMap((r) => r.faults).sort((a, b) =>
+      a.iteration - b.iteration || a.node - b.node
+    );
+    this.#injected += faults.length;
+    if (faults.length > 0) this.options.onFaults?.(faults);
+    this.#report = lead;
+    return {
+      samples: lead.samples,
+      lossSum: lead.lossSum,
+      correct: lead.correct,
+      diverged: lead.diverged,
+      reached: lead.iteration,
+    };
+  }
+
+  async evaluate(): Promise<Evaluation> {
+    const [lead] = await this.pool.request<
+      { samples: number; lossSum: number; correct: number; uncorrectable: number }
+    >(
+      "evaluate",
+      () => null,
+      Infinity,
+    );
+    this.#evalUncorrectable += lead.uncorrectable;
+    return {
+      samples: lead.samples,
+      loss: lead.lossSum / lead.samples,
+      accuracy: lead.correct / lead.samples,
+    };
+  }
+
+  async exportState(): Promise<MlpState> {
+    const [lead] = await this.pool.request<{ weights: Float64Array[]; biases: Float64Array[] }>(
+      "export",
+      () => null,
+      Infinity,
+    );
+    return { widths: [...this.config.layers], weights: lead.weights, biases: lead.biases };
+  }
+
+  #counters(): FaultCounters & { injected: number } {
+    const c = this.#report?.counters ?? {
+      detected: 0,
+      corrected: 0,
+      regenerated: 0,
+      rollbacks: 0,
+      iterations_lost: 0,
+      uncorrectable: 0,
+    };
+    return { injected: this.#injected, ...c };
+  }
+
+  metrics(): Readonly<Record<string, number>> {
+    const c = this.#counters();
+    return {
+      modelled_seconds: this.#report?.modelledSeconds ?? 0,
+      faults_injected: c.injected,
+      faults_detected: c.detected,
+      faults_corrected: c.corrected,
+      blocks_regenerated: c.regenerated,
+      rollbacks: c.rollbacks,
+      iterations_lost: c.iterations_lost,
+    };
+  }
+
+  summary(): Readonly<Record<string, unknown>> {
+    const phases = this.#report?.phaseMs ?? ({} as Record<PhaseName, number>);
+    return {
+      nodes: this.nodes,
+      code: this.code.label,
+      faults: this.#counters(),
+      eval_uncorrectable_stages: this.#evalUncorrectable,
+      modelled_seconds: this.#report?.modelledSeconds ?? 0,
+      modelled_phase_seconds: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / 1000])),
+      time_model: {
+        what: "Σ over iterations and phases of the slowest node's busy time (measured one core per node), " +
+          "plus per exchange 2α + bytes/bandwidth at the busiest node",
+        latency_seconds: this.config.commLatency,
+        bandwidth_bytes_per_second: this.config.commBandwidth,
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    this.pool.close();
+    return Promise.resolve();
+  }
+}
