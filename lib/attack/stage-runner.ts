@@ -185,15 +185,24 @@ export class StageRunner implements StageSymbols {
   /** Largest |decoded − exact| over the wanted rows; NaN if any decoded entry is not finite. */
   #outputError(dataset: number): number {
     const messages = this.#data.messages[dataset];
+    const wanted = this.stage.wanted;
     let worst = 0;
-    this.stage.wanted.forEach((row, w) => {
-      const o = this.#out[w];
-      const m = messages[row];
-      for (let l = 0; l < this.length; l++) {
-        const e = Math.abs(o[l] - m[l]);
-        if (!(e <= worst)) worst = e !== e || worst !== worst ? NaN : e;
-      }
-    });
+    for (let w = 0; w < wanted.length; w++) {
+      const e = maxAbsDifference(this.#out[w], messages[wanted[w]], this.length);
+      if (!(e <= worst)) worst = e;
+      if (worst !== worst) return NaN;
+    }
     return worst;
   }
+}
+
+/** max_l |a[l] − b[l]| over `n` entries; NaN if any difference is NaN. */
+function maxAbsDifference(a: Float64Array, b: Float64Array, n: number): number {
+  let worst = 0;
+  for (let l = 0; l < n; l++) {
+    const e = Math.abs(a[l] - b[l]);
+    if (e > worst) worst = e;
+    else if (e !== e) return NaN;
+  }
+  return worst;
 }
