@@ -58,13 +58,29 @@ Deno.test("in-span errors are undetectable by construction, reported as such and
       const what = `${mode} ${describeRow(row)}`;
       assert.equal(row.counts.silent, 0, what);
       if (row.t === 1 || row.t === 2) {
-        assert.match(row.skipped ?? "", /no codeword has exactly \d nonzero symbols/, what);
+        assert.match(
+          row.skipped ?? "",
+          /no codeword has exactly \d nonzero symbols? \(the lightest found has 3;/,
+          what,
+        );
         assert.equal(row.trials, 0);
       } else if (row.t! >= 3) {
         assert.equal(row.counts.undetectable, 60, what);
         assert.equal(row.theory.expected, "undetectable");
       }
     }
+  }
+});
+
+Deno.test("in-span errors on replication: both copies of a row, undetectable; one copy is no codeword", () => {
+  const config = smallCampaign({
+    code: { code: "replication", r: 2, qr: 5, qc: 4 },
+    models: ["in-span"],
+    trials: 30,
+  });
+  for (const row of runCampaign({ ...config, errors: [1, 2] }).rows) {
+    if (row.t === 1) assert.match(row.skipped ?? "", /the lightest found has 2/, describeRow(row));
+    else assert.equal(row.counts.undetectable, 30, describeRow(row));
   }
 });
 

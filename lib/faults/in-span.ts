@@ -19,7 +19,7 @@
 
 import type { Rng } from "../random/rng.ts";
 import type { Matrix } from "../tensor/matrix.ts";
-import { addCodewordError, type Codeword, codewordsWithSupport } from "./codewords.ts";
+import { addCodewordError, type Codeword, codewordsWithSupport, colludingCodewords } from "./codewords.ts";
 import { entriesLabel, pickEntries } from "./model.ts";
 import type { AttackDraws, StageAttack, StageSymbols } from "./stage-attack.ts";
 
@@ -82,8 +82,11 @@ export function inSpanAttack(params: CodewordAttackParams = {}): StageAttack {
       const pool = codewordsWithSupport(generator, t, POOL, rng);
       pools.set(generator, t, pool);
       if (pool.length > 0) return null;
-      const d = generator.rows - generator.cols + 1;
-      return `no codeword has exactly ${t} nonzero symbols (an MDS (${generator.rows}, ${generator.cols}) code's have ≥ ${d})`;
+      const lightest = colludingCodewords(generator, 0, 1, rng)[0]?.support.length;
+      return `no codeword has exactly ${t} nonzero symbol${t === 1 ? "" : "s"}` +
+        (lightest === undefined
+          ? ""
+          : ` (the lightest found has ${lightest}; an MDS code's have ≥ P − Q + 1)`);
     },
     inject(target: StageSymbols, t: number, draws: AttackDraws): number[] {
       if (t === 0) return [];
