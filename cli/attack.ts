@@ -20,7 +20,12 @@ import { codeOptions, codeSpecFrom, layerSizeOptions } from "../lib/codes/code-o
 import { DECODE_MODES, type DecodeMode } from "../lib/codes/decoder.ts";
 import { BIT_CLASSES } from "../lib/faults/bits.ts";
 import { checkModelName, FAULT_MODELS, type ModelParameters, parametersOf } from "../lib/faults/registry.ts";
-import { type CampaignResult, replayCampaign, runCampaign } from "../lib/attack/campaign.ts";
+import {
+  type CampaignHooks,
+  type CampaignResult,
+  replayCampaign,
+  runCampaign,
+} from "../lib/attack/campaign.ts";
 import {
   type CampaignConfig,
   planRows,
@@ -34,6 +39,7 @@ import { headerLine, parseInjectionLog, trialLines } from "../lib/attack/injecti
 import { type Schedule, SCHEDULES } from "../lib/attack/schedule.ts";
 import { attackJson, type CodeLabel, toleranceCsv } from "../lib/attack/tolerance-table.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../lib/io/atomic.ts";
+import { AtomicLineWriter } from "../lib/io/atomic-stream.ts";
 import { collectEnvironment } from "../lib/results/environment.ts";
 import { Progress, type ProgressMode } from "../lib/results/progress.ts";
 import { createRunDirectory } from "../lib/results/run-directory.ts";
@@ -309,6 +315,15 @@ function campaignFromFlags(values: AttackValues, given: Set<string>): CampaignCo
   });
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The recorded campaign of `--replay` (a file or a run folder holding injections.jsonl). */
 async function readReplay(path: string) {
   let file = path;
@@ -361,40 +376,47 @@ export const attackCommand: Command<typeof attackSchema> = {
     const config = replay?.config ?? campaignFromFlags(values, given);
     const code = buildLayerCode(config.code);
     const label: CodeLabel = { code: code.kind, parameters: code.label };
+    if (values.out !== undefined && (await exists(join(values.out, "attack.json")))) {
+      throw new UsageError(
+        `--out ${values.out}: already holds an attack run (attack.json); choose another folder`,
+      );
+    }
     const dir = await createRunDirectory({ name: replay ? "attack-replay" : "attack", out: values.out });
     const environment = await collectEnvironment(config.seed, "none (decode only)");
 
     const rows = planRows(config);
-    const log: string[] = [headerLine(config, rows)];
+    const log = AtomicLineWriter.open(join(dir, "injections.jsonl"));
+    log.line(headerLine(config, rows));
     const progress = new Progress(values.progress as ProgressMode);
-    const hooks = {
-      onTrial: (
-        row: (typeof rows)[number],
-        trial: number,
-        r: Parameters<typeof trialLines>[2],
-        faulty: readonly number[],
-      ) => {
-        for (const line of trialLines(row, trial, r, faulty)) log.push(line);
+    const hooks: CampaignHooks = {
+      onTrial: (row, trial, r, faulty) => {
+        for (const line of trialLines(row, trial, r, faulty)) log.line(line);
       },
-      onProgress: (done: number, total: number, what: string) =>
-        progress.update({ done, total, label: what }),
+      onProgress: (done, total, what) => progress.update({ done, total, label: what }),
     };
     const start = performance.now();
     let result: CampaignResult;
     let replaySummary: Record<string, unknown> | undefined;
-    if (replay) {
-      const r = replayCampaign(config, replay.trials, hooks);
-      result = r;
-      replaySummary = {
-        source: replay.file,
-        replayed: r.replayed,
-        mismatches: r.mismatches.length,
-        first_mismatches: r.mismatches.slice(0, 20),
-      };
-    } else {
-      result = runCampaign(config, hooks);
+    try {
+      if (replay) {
+        const r = replayCampaign(config, replay.trials, hooks);
+        result = r;
+        replaySummary = {
+          source: replay.file,
+          replayed: r.replayed,
+          mismatches: r.mismatches.length,
+          first_mismatches: r.mismatches.slice(0, 20),
+        };
+      } else {
+        result = runCampaign(config, hooks);
+      }
+      log.close();
+    } catch (e) {
+      log.abort();
+      throw e;
+    } finally {
+      progress.done();
     }
-    progress.done();
     const seconds = (performance.now() - start) / 1000;
     const trials = result.rows.reduce((s, r) => s + r.trials, 0);
 
@@ -408,7 +430,6 @@ export const attackCommand: Command<typeof attackSchema> = {
       environment,
     });
     await writeFileAtomic(join(dir, "tolerance.csv"), toleranceCsv(result, label));
-    await writeFileAtomic(join(dir, "injections.jsonl"), log.join("\n") + "\n");
     await writeJsonAtomic(join(dir, "attack.json"), json);
 
     const where = `wrote ${files.join(", ")} to ${dir} (${trials} trials in ${seconds.toFixed(1)} s)`;

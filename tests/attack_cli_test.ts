@@ -79,6 +79,9 @@ Deno.test("attack prints the table, writes tolerance.csv, injections.jsonl and a
     );
     assert.ok(lines.some((l) => l.type === "injection" && l.entries.length > 0));
 
+    const over = await attack("--replay", out, "--out", out, "--progress", "none");
+    assert.equal(over.code, 2, "a replay must not overwrite its source");
+    assert.match(over.stderr, /already holds an attack run/);
     const again = await attack("--replay", out, "--out", join(dir, "replay"), "--json", "--progress", "none");
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /replay: all \d+ recorded outcomes reproduced/);
