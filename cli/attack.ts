@@ -356,7 +356,7 @@ export const attackCommand: Command<typeof attackSchema> = {
     "deno task cli attack --model bitflip --bit-class exponent --flips 1 --errors 1 --dtype float32",
     "deno task cli attack --model in-span,colluding --errors 0..4 --stage forward",
     "deno task cli attack --code replication --r 3 --model additive --rate 0.01,0.05",
-    "deno task cli attack --model mercurial --probability 0.2 --inner bitflip --errors 1 --schedule intermittent",
+    "deno task cli attack --model mercurial --probability 0.2 --inner bitflip --errors 1 --sequence 1000",
     "deno task cli attack --replay results/attack-20250101T120000Z",
   ],
   schema: attackSchema,
