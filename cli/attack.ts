@@ -21,23 +21,26 @@ import { DECODE_MODES, type DecodeMode } from "../lib/codes/decoder.ts";
 import { BIT_CLASSES } from "../lib/faults/bits.ts";
 import { checkModelName, FAULT_MODELS, type ModelParameters, parametersOf } from "../lib/faults/registry.ts";
 import {
+  attackJson,
+  type CampaignConfig,
   type CampaignHooks,
   type CampaignResult,
+  type CodeLabel,
+  formatAttackTable,
+  headerLine,
+  parseInjectionLog,
+  planRows,
   replayCampaign,
   runCampaign,
-} from "../lib/attack/campaign.ts";
-import {
-  type CampaignConfig,
-  planRows,
+  type Schedule,
+  SCHEDULES,
   STAGE_NAMES,
   type StageName,
   stageOf,
+  toleranceCsv,
+  trialLines,
   validateCampaign,
-} from "../lib/attack/config.ts";
-import { formatAttackTable } from "../lib/attack/format.ts";
-import { headerLine, parseInjectionLog, trialLines } from "../lib/attack/injection-log.ts";
-import { type Schedule, SCHEDULES } from "../lib/attack/schedule.ts";
-import { attackJson, type CodeLabel, toleranceCsv } from "../lib/attack/tolerance-table.ts";
+} from "../lib/attack/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../lib/io/atomic.ts";
 import { AtomicLineWriter } from "../lib/io/atomic-stream.ts";
 import { collectEnvironment } from "../lib/results/environment.ts";
