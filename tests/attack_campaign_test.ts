@@ -49,6 +49,37 @@ Deno.test("random-valued faults: no false alarm, nothing silent within P âˆ’ Q â
   }
 });
 
+Deno.test("a one-entry error above the stated detection threshold is never masked; masked ones are below it", () => {
+  let masked = 0;
+  let seen = 0;
+  const config = smallCampaign({
+    models: ["bitflip"],
+    parameters: { bitClass: "any" },
+    errors: [1],
+    trials: 200,
+  });
+  runCampaign(config, {
+    onTrial: (_row, _trial, r) => {
+      const [inj] = r.injections;
+      if (inj.entries.length === 0) return;
+      const delta = Math.abs(inj.entries[0].new - inj.entries[0].old);
+      if (r.outcome === "masked") {
+        masked++;
+        assert.ok(delta <= inj.detect, `masked change ${delta} above the threshold ${inj.detect}`);
+      } else {
+        seen++;
+        // Seen: corrected, or (near the noise) blamed on another symbol with the result still right.
+        const near = r.outcome === "mislocated" && delta <= 4 * inj.detect;
+        assert.ok(
+          r.outcome === "corrected" || near,
+          `${r.outcome}: change ${delta}, threshold ${inj.detect}`,
+        );
+      }
+    },
+  });
+  assert.ok(masked > 10 && seen > 10, `flips of any bit: ${masked} masked, ${seen} corrected`);
+});
+
 Deno.test("in-span errors are undetectable by construction, reported as such and never as silent", () => {
   for (const mode of ["probabilistic", "adversarial"] as const) {
     const result = runCampaign(

@@ -5,8 +5,10 @@
  * - line 1, `{"type": "campaign", "version": 1, "config": {...}, "rows": [...]}`: the campaign's
  *   configuration (enough to rebuild code, data and rows) and its rows;
  * - per injected symbol, `{"type": "injection", "row", "stage", "model", "trial", "symbol",
- *   "site": "received", "erased", "entries": [{"index", "old", "new", "bits"?}], "outcome"}`:
- *   every changed entry with its old and new value (and the bits, for bit-level models);
+ *   "site": "received", "erased", "max_abs_delta", "detect", "entries": [{"index", "old", "new",
+ *   "bits"?}], "outcome"}`: every changed entry with its old and new value (and the bits, for
+ *   bit-level models), the largest change and the decoder's detection threshold for that symbol
+ *   (a change below it in one entry may be masked);
  * - per trial, after its injections, `{"type": "trial", "row", "stage", "model", "t" | "rate",
  *   "trial", "dataset", "faulty", "attempted", "verdict", "located", "margin", "bound",
  *   "output_error", "decode_us", "outcome", "reason"?}`.
@@ -53,6 +55,16 @@ export function decodeNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+/** Largest |new − old| over entries (NaN when a value is or became non-finite); 0 for none. */
+function maxAbsDelta(entries: readonly EntryChange[]): number {
+  let worst = 0;
+  for (const e of entries) {
+    const d = Math.abs(e.new - e.old);
+    if (!(d <= worst)) worst = d !== d || worst !== worst ? NaN : d;
+  }
+  return worst;
+}
+
 /** The first line. */
 export function headerLine(config: CampaignConfig, rows: readonly RowPlan[]): string {
   return JSON.stringify({
@@ -75,6 +87,8 @@ export function trialLines(row: RowPlan, trial: number, r: TrialResult, faulty: 
       symbol: inj.symbol,
       site: "received",
       erased: inj.erased,
+      max_abs_delta: encodeNumber(maxAbsDelta(inj.entries)),
+      detect: encodeNumber(inj.detect),
       entries: inj.entries.map((e) => ({
         index: e.index,
         old: encodeNumber(e.old),
@@ -175,6 +189,7 @@ export function parseInjectionLog(text: string, file = "injections.jsonl"): Inje
         symbol: integer(o.symbol, where, "symbol"),
         erased: o.erased === true,
         entries: (o.entries as unknown[]).map((e) => entry(e, where)),
+        detect: decodeNumber(o.detect) ?? NaN,
       });
     } else if (o.type === "trial") {
       if (pending.length > 0 && key !== pendingKey) fail(where, "trial line does not match its injections");

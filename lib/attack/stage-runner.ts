@@ -32,6 +32,11 @@ export interface SymbolInjection {
   readonly erased: boolean;
   /** Entries changed (empty when a fault struck but changed nothing, e.g. stuck-at a held bit). */
   readonly entries: readonly EntryChange[];
+  /**
+   * The decoder's detection threshold for this symbol and data set: an error larger than this in
+   * one entry of this symbol alone is always seen (NaN when erased; see `StageDecoder.report`).
+   */
+  readonly detect: number;
 }
 
 /** The result of one trial. */
@@ -77,6 +82,8 @@ export class StageRunner implements StageSymbols {
   readonly #changes: EntryChange[][];
   readonly #sinks: ChangeSink[];
   readonly #out: Float64Array[];
+  /** Per data set, the detection threshold of each symbol. */
+  readonly #detect: Float64Array[];
   #dataset = 0;
   #attempted = false;
 
@@ -95,6 +102,7 @@ export class StageRunner implements StageSymbols {
     // A sink reads the current list at call time: a trial's lists are handed to its result.
     this.#sinks = this.#changes.map((_, p) => (change: EntryChange) => this.#changes[p].push(change));
     this.#out = stage.wanted.map(() => new Float64Array(this.length));
+    this.#detect = data.tolerance.map((t) => this.decoder.report(t).detect);
   }
 
   writable(p: number): Float {
@@ -138,7 +146,8 @@ export class StageRunner implements StageSymbols {
       if (this.#changes[p].length > 0) changed.push(p);
       if (this.#owned[p] || this.#erased[p]) {
         const entries = this.#changes[p].length > 0 ? this.#changes[p] : NO_ENTRIES;
-        injections.push({ symbol: p, erased: this.#erased[p] === 1, entries });
+        const erased = this.#erased[p] === 1;
+        injections.push({ symbol: p, erased, entries, detect: erased ? NaN : this.#detect[dataset][p] });
       }
     }
 
