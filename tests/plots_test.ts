@@ -91,6 +91,10 @@ Deno.test("expected-time plot: theory curves per strategy, measured points on lo
   }
   assert.ok(t.some((s) => s.includes("1 run at p = 0 not shown")));
   for (const s of ["configured k", "optimal k", "measured", "1e-3"]) assert.ok(t.includes(s), s);
+  // Theory alone (before any run): no points and no empty legend.
+  const alone = await checkedSvg(expectedTimePlot(theory, []));
+  assert.equal(markCount(alone, "symbol"), 0);
+  assert.ok(!texts(alone).includes("Runs"));
 });
 
 Deno.test("writePlot and writeComparePlots: each .vl.json beside its .svg", async () => {

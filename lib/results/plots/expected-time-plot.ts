@@ -62,6 +62,19 @@ export function expectedTimePlot(
     scale: { type: "log" },
   } as const;
   const color = { field: "label", type: "nominal", title: "Strategy" } as const;
+  // Without measured points the layer would still draw an empty "Runs" legend.
+  const measuredLayer = shownMeasured.length === 0 ? [] : [
+    {
+      transform: [{ filter: "datum.kind === 'measured'" }],
+      mark: { type: "point" as const, filled: true, size: 80, stroke: "black", strokeWidth: 1 },
+      encoding: {
+        x,
+        y,
+        color,
+        shape: { field: "source", type: "nominal" as const, title: "Runs" },
+      },
+    },
+  ];
   return {
     ...specFrame("Expected time per useful iteration vs fault rate", text),
     ...PLOT_SIZE,
@@ -83,16 +96,7 @@ export function expectedTimePlot(
           order: { field: "fault_rate", type: "quantitative" },
         },
       },
-      {
-        transform: [{ filter: "datum.kind === 'measured'" }],
-        mark: { type: "point", filled: true, size: 80, stroke: "black", strokeWidth: 1 },
-        encoding: {
-          x,
-          y,
-          color,
-          shape: { field: "source", type: "nominal", title: "Runs" },
-        },
-      },
+      ...measuredLayer,
     ],
   };
 }
