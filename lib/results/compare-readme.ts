@@ -97,7 +97,12 @@ function summaryTable(input: ReadmeInput): string {
   );
 }
 
-function predictionTable(predictions: readonly RunPrediction[]): string {
+/**
+ * The model-versus-measurement table (Markdown, readable in a terminal too): one line per run with
+ * q, predicted and measured time and roll-backs per useful iteration, Young/Daly's and the
+ * optimal interval, and the silent faults per iteration.
+ */
+export function predictionTable(predictions: readonly RunPrediction[]): string {
   return table(
     [
       "run",
