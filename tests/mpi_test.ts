@@ -230,6 +230,36 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "mpi: all-reduce gives every rank the same bits, within rounding of the rank-order sum (5 ranks)",
+  ignore: skip,
+  async fn() {
+    const P = 5;
+    const dir = await Deno.makeTempDir({ prefix: "codenet-mpi-" });
+    try {
+      const { command, args } = localMpirun(P, fixture("mpi_identical.ts"), {
+        denoArgs: [...MPI_DENO_PERMISSIONS, `--allow-write=${dir}`],
+        scriptArgs: [dir],
+      });
+      const { code, stderr } = await run(command, args);
+      assert.equal(code, 0, `mpirun failed:\n${stderr}`);
+      const ranks: Record<string, { hash: string; relativeToRankOrder: number }>[] = [];
+      for (let r = 0; r < P; r++) ranks.push(JSON.parse(await Deno.readTextFile(`${dir}/rank-${r}.json`)));
+      assert.equal(Object.keys(ranks[0]).length, 6);
+      for (const [name, first] of Object.entries(ranks[0])) {
+        for (let r = 1; r < P; r++) {
+          assert.equal(ranks[r][name].hash, first.hash, `${name}: rank ${r} differs`);
+        }
+        // Two summation orders of P terms differ by at most 2(P − 1)·u·Σ|x|.
+        const u = name.startsWith("float32") ? 2 ** -24 : 2 ** -53;
+        assert.ok(first.relativeToRankOrder <= 2 * (P - 1) * u, `${name}: ${first.relativeToRankOrder}`);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
 for (const mode of ["abort", "throw"]) {
   Deno.test({
     name: `mpi: a rank that ${mode === "abort" ? "calls abort(7)" : "throws"} ends the whole job`,
