@@ -12,6 +12,7 @@ import type { MpiSymbols } from "./symbols.ts";
 
 /** A call into MPI returned an error code. */
 export class MpiError extends Error {
+  /** An error of `call`, with Open MPI's code, class and text (see {@link checkMpi}). */
   constructor(
     /** The MPI function that failed, e.g. "MPI_Bcast". */
     readonly call: string,

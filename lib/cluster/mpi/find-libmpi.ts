@@ -21,6 +21,7 @@ const INSTALL_HINT = "install Open MPI (Debian/Ubuntu: apt-get install openmpi-b
 
 /** Thrown when no usable Open MPI library can be opened; the message says what was tried and how to fix it. */
 export class MpiUnavailableError extends Error {
+  /** An error whose message lists what was tried and how to install Open MPI. */
   constructor(message: string) {
     super(message);
     this.name = "MpiUnavailableError";

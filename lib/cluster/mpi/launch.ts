@@ -28,7 +28,9 @@ export const MPI_DENO_PERMISSIONS: readonly string[] = ["--allow-ffi", "--allow-
 
 /** A command line: program and arguments (for `Deno.Command`). */
 export interface CommandLine {
+  /** The program, e.g. "mpirun". */
   readonly command: string;
+  /** Its arguments. */
   readonly args: string[];
 }
 

@@ -23,6 +23,7 @@ export { THREAD_LEVELS, type ThreadLevel } from "./constants.ts";
 export { MpiError } from "./error.ts";
 export { LIBMPI_ENV, libmpiCandidates, MpiUnavailableError, openLibmpi } from "./find-libmpi.ts";
 export type { MpiArray, ReduceOp } from "./handles.ts";
+export { MPI_SYMBOLS, type MpiLibrary } from "./symbols.ts";
 export {
   type CommandLine,
   LOCAL_MPIRUN_FLAGS,
