@@ -7,10 +7,11 @@
 
 import { cpus } from "node:os";
 import { type BenchSection, tableHeader, tableLine } from "./harness.ts";
+import { attackSection } from "./attack.ts";
 import { tensorSection } from "./tensor.ts";
 
 /** Every benchmark section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [tensorSection];
+const SECTIONS: readonly BenchSection[] = [tensorSection, attackSection];
 
 const wanted = Deno.args.length > 0 ? new Set(Deno.args) : undefined;
 const unknown = [...(wanted ?? [])].filter((n) => !SECTIONS.some((s) => s.name === n));

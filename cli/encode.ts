@@ -13,63 +13,15 @@ import { Rng } from "../lib/random/rng.ts";
 import { type DType, Matrix } from "../lib/tensor/matrix.ts";
 import { buildLayerCode } from "../lib/codes/build.ts";
 import { readWeights, writeEncoded } from "../lib/codes/code-files.ts";
-import { GENERATOR_KINDS } from "../lib/codes/generators.ts";
-import { CODE_KINDS, type CodeKind, encodeLayer } from "../lib/codes/layer-code.ts";
+import { codeOptions, codeSpecFrom, layerSizeOptions } from "../lib/codes/code-options.ts";
+import { encodeLayer } from "../lib/codes/layer-code.ts";
 import { formatSummary, summarizeCode } from "../lib/codes/summary.ts";
 import type { Command } from "./command.ts";
 
 /** The `encode` flags. */
 export const encodeSchema = {
-  code: option.string({ default: "grid", choices: CODE_KINDS, description: "code family", group: "Code" }),
-  pr: option.int({
-    default: 7,
-    min: 1,
-    description: "grid: grid rows Pr (forward code (Pr, qr))",
-    group: "Code",
-  }),
-  qr: option.int({
-    default: 5,
-    min: 1,
-    description: "grid, abft, replication: row blocks qr",
-    group: "Code",
-  }),
-  pc: option.int({
-    default: 6,
-    min: 1,
-    description: "grid: grid columns Pc (backward code (Pc, qc))",
-    group: "Code",
-  }),
-  qc: option.int({
-    default: 4,
-    min: 1,
-    description: "grid, abft, replication: column blocks qc",
-    group: "Code",
-  }),
-  generator: option.string({
-    default: "gaussian",
-    choices: GENERATOR_KINDS,
-    description:
-      "grid: generators [I; randn] (the authors'), systematic Chebyshev–Vandermonde, or [I; Cauchy]",
-    group: "Code",
-  }),
-  m: option.int({ default: 2, min: 1, description: "polydot: row blocks m", group: "Code" }),
-  n: option.int({ default: 2, min: 1, description: "polydot: column blocks n", group: "Code" }),
-  p: option.int({ default: 12, min: 1, description: "polydot: nodes P", group: "Code" }),
-  r: option.int({ default: 2, min: 1, description: "replication: copies of every block", group: "Code" }),
-  checksums: option.int({
-    default: 2,
-    min: 1,
-    max: 2,
-    description: "abft: checksum blocks per dimension (1 detects, 2 corrects one)",
-    group: "Code",
-  }),
-  rows: option.int({
-    default: 10000,
-    min: 1,
-    description: "rows N of the weight matrix (outputs)",
-    group: "Layer",
-  }),
-  cols: option.int({ default: 10000, min: 1, description: "columns preN (inputs)", group: "Layer" }),
+  ...codeOptions,
+  ...layerSizeOptions,
   dtype: option.string({
     default: "float32",
     choices: ["float32", "float64"],
@@ -143,11 +95,7 @@ export const encodeCommand: Command<typeof encodeSchema> = {
   schema: encodeSchema,
   async run(values) {
     const dtype = values.dtype as DType;
-    const code = buildLayerCode({
-      ...values,
-      code: values.code as CodeKind,
-      generator: values.generator as never,
-    });
+    const code = buildLayerCode(codeSpecFrom(values));
     let w: Matrix | undefined;
     let source = "";
     if (values.out !== undefined || values.weights !== undefined) {

@@ -31,6 +31,12 @@ register(
   async () => (await import("./train.ts")).trainCommand as unknown as Command<Schema>,
 );
 
+register(
+  "attack",
+  "fault-injection campaigns on a coded stage: outcomes with 95 % intervals beside the theory; --replay",
+  async () => (await import("./attack.ts")).attackCommand as unknown as Command<Schema>,
+);
+
 function overview(): string {
   const rows = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(9)}${c.summary}`);
   return [

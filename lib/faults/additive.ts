@@ -1,43 +1,46 @@
 /**
- * The authors' corruption: about `density` of a buffer's entries each get U(−5, 5) added.
+ * The authors' corruption: about `density` of a buffer's entries each get U(−amplitude, amplitude)
+ * added (their run: density 0.005, amplitude 5).
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "../random/rng.ts";
+ * import { additiveModel } from "./additive.ts";
+ * const block = new Float32Array(2000);
+ * additiveModel({ density: 0.005 }).corrupt(block, Rng.named(1, "faults")).entries; // 10
+ * ```
  *
  * @module
  */
 
 import type { Rng } from "../random/rng.ts";
 import type { Float } from "../tensor/matrix.ts";
+import { type Change, type ChangeSink, ChangeTally, type FaultModel, faultyEntries } from "./model.ts";
 
-/** What one corruption changed. */
-export interface Change {
-  /** Entries changed. */
-  readonly entries: number;
-  /** First changed index, its old and new value (enough to recognise it in a log). */
-  readonly index: number;
-  readonly old: number;
-  readonly new: number;
-  /** Largest |new − old| over the changed entries. */
-  readonly maxAbsDelta: number;
+/** Parameters of {@link additiveModel}. */
+export interface AdditiveParams {
+  /** Fraction of the entries changed (at least one). */
+  readonly density: number;
+  /** Half-width of the uniform noise (default 5). */
+  readonly amplitude?: number;
 }
 
-/** Number of entries a fault of `density` changes in a buffer of `length` (at least one). */
-export function faultyEntries(length: number, density: number): number {
-  return Math.max(1, Math.min(length, Math.round(density * length)));
-}
-
-/**
- * Adds U(−5, 5) to `faultyEntries(target.length, density)` distinct entries chosen uniformly.
- * Draws come from `rng`, so a fault is reproducible from the node's stream.
- */
-export function addUniformNoise(target: Float, density: number, rng: Rng, amplitude = 5): Change {
-  const k = faultyEntries(target.length, density);
-  const picked = rng.sample(target.length, k);
-  let maxAbsDelta = 0;
-  let first: { index: number; old: number; new: number } | undefined;
-  for (const i of picked) {
-    const old = target[i];
-    target[i] = old + rng.uniform(-amplitude, amplitude);
-    maxAbsDelta = Math.max(maxAbsDelta, Math.abs(target[i] - old));
-    first ??= { index: i, old, new: target[i] };
-  }
-  return { entries: k, maxAbsDelta, ...first! };
+/** The additive U(−a, a) model; see the module documentation. */
+export function additiveModel(params: AdditiveParams): FaultModel {
+  const { density, amplitude = 5 } = params;
+  return {
+    name: "additive",
+    label: `additive U(−${amplitude}, ${amplitude}) on ${+(100 * density).toPrecision(3)} % of entries`,
+    params: { density, amplitude },
+    corrupt(target: Float, rng: Rng, sink?: ChangeSink): Change {
+      const picked = rng.sample(target.length, faultyEntries(target.length, density));
+      const tally = new ChangeTally(sink);
+      for (const i of picked) {
+        const old = target[i];
+        target[i] = old + rng.uniform(-amplitude, amplitude);
+        tally.note(i, old, target[i]);
+      }
+      return tally.change();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * A node's fault schedule: after each phase of each layer, for each enabled site, the node draws
  * from its own seeded stream whether a fault strikes (probability `rate`), and if so corrupts the
- * target with the authors' additive model. Forced faults (a fault plan) strike at exact places,
+ * target with its fault model (default: the authors' additive U(−5, 5) on `density` of the entries). Forced faults (a fault plan) strike at exact places,
  * for tests and attack campaigns. Every fault is recorded.
  *
  * @module
@@ -9,7 +9,8 @@
 
 import { Rng, type RngState } from "../random/rng.ts";
 import type { Float } from "../tensor/matrix.ts";
-import { addUniformNoise, type Change } from "./additive.ts";
+import { additiveModel } from "./additive.ts";
+import type { Change, FaultModel } from "./model.ts";
 import type { FaultSite, Phase } from "./sites.ts";
 
 /** One injected fault, as written to faults.jsonl. */
@@ -36,8 +37,10 @@ export interface ForcedFault {
 export interface InjectorOptions {
   /** Probability per node, layer, phase and site. */
   readonly rate: number;
-  /** Fraction of the target's entries a fault changes. */
+  /** Fraction of the target's entries a fault changes (the default model's density). */
   readonly density: number;
+  /** How a fault corrupts its target (default: `additiveModel({ density })`, the authors' model). */
+  readonly model?: FaultModel;
   /** Sites where random faults may strike. */
   readonly sites: readonly FaultSite[];
   /** Faults at exact places (any site). */
@@ -54,6 +57,7 @@ export interface InjectorState {
 export class FaultInjector {
   #rng: Rng;
   readonly #forced: Set<string>;
+  readonly #model: FaultModel;
   /** Faults injected since the last {@link FaultInjector.drain}. */
   #events: FaultEvent[] = [];
   /** Suspends injection (verification passes, evaluation). */
@@ -61,6 +65,7 @@ export class FaultInjector {
 
   constructor(readonly node: number, seed: number, readonly options: InjectorOptions) {
     this.#rng = Rng.named(seed, `faults/${node}`);
+    this.#model = options.model ?? additiveModel({ density: options.density });
     this.#forced = new Set(
       options.forced.filter((f) => f.node === node).map((f) => key(f.iteration, f.layer, f.phase, f.site)),
     );
@@ -77,7 +82,7 @@ export class FaultInjector {
     const drawn = this.options.rate > 0 && this.options.sites.includes(site) &&
       this.#rng.bernoulli(this.options.rate);
     if (!forced && !drawn) return false;
-    const change = addUniformNoise(target, this.options.density, this.#rng);
+    const change = this.#model.corrupt(target, this.#rng);
     this.#events.push({ iteration, node: this.node, layer, phase, site, forced, ...change });
     return true;
   }
