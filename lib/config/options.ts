@@ -50,9 +50,12 @@ type Base<T> = Omit<OptionSpec<T>, "kind">;
 /** Builders for option specs, typed by what they parse to. */
 export const option = {
   /** An integer. */
-  int: <D extends number | undefined = number>(s: Base<D>): OptionSpec<D> => ({ kind: "int", ...s }),
+  int: <D extends number | undefined = number>(s: Base<NoInfer<D>>): OptionSpec<D> => ({ kind: "int", ...s }),
   /** A finite number. */
-  number: <D extends number | undefined = number>(s: Base<D>): OptionSpec<D> => ({ kind: "number", ...s }),
+  number: <D extends number | undefined = number>(s: Base<NoInfer<D>>): OptionSpec<D> => ({
+    kind: "number",
+    ...s,
+  }),
   /** A string, optionally one of `choices`. */
   string: <D extends string | undefined = string>(s: Base<D>): OptionSpec<D> => ({ kind: "string", ...s }),
   /** A switch (`--json`); config files take `true`/`false`. */

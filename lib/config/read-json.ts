@@ -35,8 +35,8 @@ export function parseJson(text: string, name: string): unknown {
   }
 }
 
-/** Reads and parses a JSON file whose top level must be an object. */
-export function readJsonObject(path: string): Record<string, unknown> {
+/** Reads and parses a JSON file (any top-level value). */
+export function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -50,7 +50,12 @@ export function readJsonObject(path: string): Record<string, unknown> {
     }
     throw new UsageError(`${path}: cannot read (${(e as Error).message})`);
   }
-  const value = parseJson(text, path);
+  return parseJson(text, path);
+}
+
+/** Reads and parses a JSON file whose top level must be an object. */
+export function readJsonObject(path: string): Record<string, unknown> {
+  const value = readJsonFile(path);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new UsageError(`${path}: the top level must be a JSON object`);
   }

@@ -25,6 +25,7 @@ import {
 import { WorkerPool } from "../cluster/pool.ts";
 import type { ImageDataset } from "../../datasets/dataset.ts";
 import type { FaultEvent, ForcedFault } from "../faults/injector.ts";
+import { readFaultPlan } from "../faults/plan.ts";
 import { parseSites } from "../faults/sites.ts";
 import type { MlpState } from "../nn/state.ts";
 import { kernelModule } from "../tensor/wasm/assemble.ts";
@@ -81,12 +82,10 @@ function shareSplit(data: ImageDataset): SharedSplit {
   return { name, count, height, width, classes, pixels, labels };
 }
 
-/** Options beyond the training configuration (tests and attack campaigns). */
+/** Options beyond the training configuration. */
 export interface DistributedOptions {
-  /** Faults placed exactly (a fault plan). */
+  /** Faults placed exactly (default: none, or the config's `--fault-plan`). */
   readonly forced?: readonly ForcedFault[];
-  /** Receives every fault the nodes report, in order. */
-  readonly onFaults?: (events: readonly FaultEvent[]) => void;
 }
 
 /** Starts the nodes of a distributed strategy; see the module documentation. */
@@ -177,7 +176,8 @@ export async function createDistributed(
         rate: config.faultRate,
         density: config.faultDensity,
         sites: parseSites(config.faultSites),
-        forced: options.forced ?? [],
+        forced: options.forced ??
+          (config.faultPlan ? readFaultPlan(config.faultPlan, P, widths.length - 1) : []),
       },
       module,
       memory: memories[node],
@@ -200,13 +200,14 @@ export async function createDistributed(
     pool.close();
     throw e;
   }
-  return new Distributed(config, code, pool, P, options);
+  return new Distributed(config, code, pool, P, context.onFaults);
 }
 
 class Distributed implements Strategy {
   readonly name: string;
   #report: SpanReport | undefined;
   #injected = 0;
+  #biasesRestored = 0;
   #evalUncorrectable = 0;
 
   constructor(
@@ -214,7 +215,7 @@ class Distributed implements Strategy {
     readonly code: LayerCode,
     readonly pool: WorkerPool,
     readonly nodes: number,
-    readonly options: DistributedOptions,
+    readonly onFaults: ((events: readonly FaultEvent[]) => void) | undefined,
   ) {
     this.name = config.strategy;
   }
@@ -229,8 +230,9 @@ class Distributed implements Strategy {
       a.iteration - b.iteration || a.node - b.node
     );
     this.#injected += faults.length;
-    if (faults.length > 0) this.options.onFaults?.(faults);
+    if (faults.length > 0) this.onFaults?.(faults);
     this.#report = lead;
+    this.#biasesRestored = reports.reduce((s, r) => s + r.counters.biases_restored, 0);
     return {
       samples: lead.samples,
       lossSum: lead.lossSum,
@@ -273,8 +275,9 @@ class Distributed implements Strategy {
       rollbacks: 0,
       iterations_lost: 0,
       uncorrectable: 0,
+      biases_restored: 0,
     };
-    return { injected: this.#injected, ...c };
+    return { injected: this.#injected, ...c, biases_restored: this.#biasesRestored };
   }
 
   metrics(): Readonly<Record<string, number>> {

@@ -226,6 +226,12 @@ export const trainSchema = {
     placeholder: "sites",
     group: "Faults",
   }),
+  faultPlan: option.string<string | undefined>({
+    default: undefined,
+    description: "JSON file of faults placed exactly: [{iteration, layer, phase, node, site}, …]",
+    placeholder: "file",
+    group: "Faults",
+  }),
   checkpointEvery: option.int({
     default: 100,
     min: 1,

@@ -38,6 +38,7 @@ const DISTRIBUTED_ONLY: readonly Key[] = [
   "faultRate",
   "faultDensity",
   "faultSites",
+  "faultPlan",
   "checkpointEvery",
   "timeout",
   "transport",

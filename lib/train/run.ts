@@ -18,6 +18,7 @@ import { loadSplits } from "../../datasets/load.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { configFileObject } from "../results/config-json.ts";
 import { collectEnvironment } from "../results/environment.ts";
+import { FaultLog } from "../results/fault-log.ts";
 import { MetricsCsv } from "../results/metrics-csv.ts";
 import { Progress, type ProgressMode } from "../results/progress.ts";
 import { createRunDirectory } from "../results/run-directory.ts";
@@ -84,6 +85,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     } on ${data.train.count} ${config.dataset} samples, ${schedule.totalIterations} iterations → ${dir}`,
   );
 
+  const faults = new FaultLog(join(dir, "faults.jsonl"));
   const strategy = await factory({
     config,
     kernels,
@@ -91,6 +93,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     test: data.test,
     schedule,
     onProgress: (done) => progress.update({ done, total: schedule.totalIterations, label: "training" }),
+    onFaults: (events) => faults.add(events),
   });
   try {
     const metrics = new MetricsCsv(join(dir, "metrics.csv"));
@@ -98,7 +101,10 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       strategy,
       schedule,
       progress,
-      onEvaluation: (row) => metrics.append(row),
+      onEvaluation: async (row) => {
+        await metrics.append(row);
+        if (strategy.nodes > 1) await faults.save();
+      },
     });
     const last = outcome.rows[outcome.rows.length - 1];
     const summary: RunSummary = {

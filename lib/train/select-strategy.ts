@@ -5,13 +5,23 @@
  * @module
  */
 
-import { createDistributed } from "../strategies/distributed.ts";
+import { buildLayerCode } from "../codes/build.ts";
+import { readFaultPlan } from "../faults/plan.ts";
+import { codeSpecOf, createDistributed } from "../strategies/distributed.ts";
 import { createCentralized } from "./centralized.ts";
 import type { TrainConfig } from "./config.ts";
 import type { StrategyFactory } from "./strategy.ts";
 
-/** The factory for a resolved configuration. */
+/**
+ * The factory for a resolved configuration. What can be refused before nodes start is refused
+ * here (impossible code parameters, a bad fault plan), before the run directory exists.
+ */
 export function selectStrategy(config: TrainConfig): StrategyFactory {
   if (config.strategy === "uncoded" && config.workers === 1) return createCentralized;
-  return (context) => createDistributed(context);
+  const code = buildLayerCode(codeSpecOf(config));
+  for (let l = 0; l + 1 < config.layers.length; l++) code.layout(config.layers[l + 1], config.layers[l]);
+  const forced = config.faultPlan
+    ? readFaultPlan(config.faultPlan, code.nodes, config.layers.length - 1)
+    : [];
+  return (context) => createDistributed(context, { forced });
 }

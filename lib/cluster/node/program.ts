@@ -42,6 +42,7 @@ import {
   type PeerTable,
   PHASE_NAMES,
   type PhaseName,
+  VOTE_HEADER,
   voteLength,
 } from "./setup.ts";
 
@@ -59,6 +60,8 @@ export interface FaultCounters {
   iterations_lost: number;
   /** Stages that could not be decoded. */
   uncorrectable: number;
+  /** Bias copies replaced by the majority's at checkpoints (summed over nodes by the main thread). */
+  biases_restored: number;
 }
 
 /** What `run` reports (node 0's numbers are the run's). */
@@ -126,6 +129,8 @@ export class NodeProgram {
   readonly #voteLength: number;
   readonly #myVote: Uint8Array;
   readonly #union: Uint8Array;
+  /** Every node's bias checksum from the last vote (set at checkpoints, 0 otherwise). */
+  readonly #checksums: Uint32Array;
   #peers: PeerTable | undefined;
   #initScratch: SharedArrayBuffer | undefined;
 
@@ -143,6 +148,7 @@ export class NodeProgram {
     rollbacks: 0,
     iterations_lost: 0,
     uncorrectable: 0,
+    biases_restored: 0,
   };
   #modelledSeconds = 0;
   readonly #phaseTotals = new Float64Array(PHASE_NAMES.length);
@@ -202,6 +208,7 @@ export class NodeProgram {
     this.#voteLength = voteLength(this.layers.length, f, b);
     this.#myVote = new Uint8Array(this.#voteLength);
     this.#union = new Uint8Array(this.#voteLength);
+    this.#checksums = new Uint32Array(setup.nodes);
   }
 
   /** Where this node's blocks and biases are (for the peer table). */
@@ -544,7 +551,7 @@ export class NodeProgram {
   #record(stage: "forward" | "backward", l: number, r: DecodeResult): void {
     if (r.verdict === "uncorrectable") this.#myVote[VOTE_UNCORRECTABLE] = 1;
     const L = this.layers[l];
-    const base = 4 + l * (L.forwardSymbols + L.backwardSymbols) +
+    const base = VOTE_HEADER + l * (L.forwardSymbols + L.backwardSymbols) +
       (stage === "forward" ? 0 : L.forwardSymbols);
     for (const s of r.located) this.#myVote[base + s] = 1;
   }
@@ -563,6 +570,7 @@ export class NodeProgram {
     for (let p = 0; p < P; p++) {
       const row = votes.subarray(p * this.#voteLength, (p + 1) * this.#voteLength);
       for (let i = 0; i < u.length; i++) u[i] |= row[i];
+      this.#checksums[p] = new DataView(row.buffer, row.byteOffset + 4, 4).getUint32(0, true);
     }
     this.#aggregateStats();
     const nonFinite = u[VOTE_NONFINITE] === 1;
@@ -571,7 +579,7 @@ export class NodeProgram {
     let located = 0;
     const plans: { layer: number; stage: "forward" | "backward"; targets: number[] }[] = [];
     for (const L of this.layers) {
-      const base = 4 + L.index * (L.forwardSymbols + L.backwardSymbols);
+      const base = VOTE_HEADER + L.index * (L.forwardSymbols + L.backwardSymbols);
       for (const stage of ["forward", "backward"] as const) {
         const offset = base + (stage === "forward" ? 0 : L.forwardSymbols);
         const count = stage === "forward" ? L.forwardSymbols : L.backwardSymbols;
@@ -628,6 +636,46 @@ export class NodeProgram {
     return true;
   }
 
+  /** FNV-1a checksum of this node's biases (their bytes), never 0. */
+  #biasChecksum(): number {
+    let h = 0x811c9dc5;
+    for (const L of this.layers) {
+      const bytes = new Uint8Array(L.bias.buffer, L.bias.byteOffset, L.bias.byteLength);
+      for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    }
+    return (h >>> 0) || 1;
+  }
+
+  /**
+   * Biases are not coded: every node keeps a copy. At a checkpoint, the copies vote (checksums in
+   * the verification vote) and a node in the minority copies the biases of one in the majority.
+   * Collective.
+   */
+  #biasConsensus(): void {
+    const counts = new Map<number, number>();
+    for (const c of this.#checksums) counts.set(c, (counts.get(c) ?? 0) + 1);
+    let majority = this.#checksums[0];
+    for (const [c, n] of counts) if (n > (counts.get(majority) ?? 0)) majority = c;
+    if (counts.size === 1) return;
+    const mine = this.#checksums[this.node];
+    if (mine !== majority) {
+      const donor = this.#checksums.indexOf(majority);
+      const peers = this.#peers;
+      if (!peers) throw new Error("bias consensus before the peer table was received");
+      for (const L of this.layers) {
+        const address = peers.blocks[donor].biases[L.index];
+        const buffer = peers.memories[donor].buffer;
+        L.bias.set(
+          L.bias instanceof Float32Array
+            ? new Float32Array(buffer, address, L.rows)
+            : new Float64Array(buffer, address, L.rows),
+        );
+      }
+    }
+    this.counters.biases_restored += counts.size > 1 && mine !== majority ? 1 : 0;
+    this.#wait();
+  }
+
   /** Returns every layer to the last verified checkpoint; `lost` iterations are undone. */
   #rollBack(lost: number): void {
     for (const L of this.layers) L.rollBack();
@@ -644,6 +692,7 @@ export class NodeProgram {
   #checkpoint(): boolean {
     const t0 = performance.now();
     this.#myVote.fill(0);
+    new DataView(this.#myVote.buffer, 4, 4).setUint32(0, this.#biasChecksum(), true);
     for (const L of this.layers) {
       const x = rowsOf(this.#acts[L.index], 1);
       dataOf(x, 1).fill(1);
@@ -665,6 +714,7 @@ export class NodeProgram {
       this.#phaseMs[PHASE_NAMES.indexOf("checkpoint")] += performance.now() - t0;
       return false;
     }
+    this.#biasConsensus();
     this.#compute("checkpoint", () => {
       for (const L of this.layers) L.snapshot();
     });

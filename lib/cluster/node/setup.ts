@@ -111,7 +111,10 @@ export const PHASE_NAMES = [
 /** A measured phase. */
 export type PhaseName = typeof PHASE_NAMES[number];
 
-/** Bytes of a node's vote: 4 flag bytes, then one byte per forward and backward symbol per layer. */
+/** Bytes of a vote's header: flags (4 bytes) and the node's bias checksum (4 bytes). */
+export const VOTE_HEADER = 8;
+
+/** Bytes of a node's vote: the header, then one byte per forward and backward symbol per layer. */
 export function voteLength(layers: number, forwardSymbols: number, backwardSymbols: number): number {
-  return 4 + layers * (forwardSymbols + backwardSymbols);
+  return VOTE_HEADER + layers * (forwardSymbols + backwardSymbols);
 }
