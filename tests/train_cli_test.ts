@@ -162,7 +162,7 @@ Deno.test("train CLI: bad input exits 2 with one line and writes nothing", async
       [["--strategy", "codenet"], /--workers is a flag of --strategy uncoded, not of --strategy codenet/],
       [["--pr", "9"], /--pr is a flag of --strategy codenet, not of --strategy uncoded/],
       [["--fault-rate", "0.01"], /does not apply to the centralized reference/],
-      [["--workers", "4"], /uncoded with 4 workers is not available yet/],
+      [["--workers", "4"], /--workers 4 does not match --grid-rows 5 × --grid-cols 8 = 40 nodes/],
       [
         ["--train-samples", "100", "--rounds", "2", "--round-samples", "60"],
         /less than --rounds × --round-samples/,
@@ -186,9 +186,38 @@ Deno.test("train CLI: bad input exits 2 with one line and writes nothing", async
       assert.match(r.err[0], pattern);
       assert.match(r.err[0], /^codenet train: error: /);
     }
-    const codenet = await cli(["train", "--strategy", "codenet", "--progress", "none", "--out", out]);
+    const codenet = await cli([
+      "train",
+      "--strategy",
+      "codenet",
+      "--qr",
+      "7",
+      "--progress",
+      "none",
+      "--out",
+      out,
+    ]);
     assert.equal(codenet.code, 2);
-    assert.match(codenet.err[0], /--strategy codenet is not available yet/);
+    assert.match(codenet.err[0], /Pr = 7 must exceed qr = 7/);
+    const polydot = await cli([
+      "train",
+      "--strategy",
+      "codenet",
+      "--code",
+      "polydot",
+      "--m",
+      "3",
+      "--n",
+      "3",
+      "--p",
+      "10",
+      "--progress",
+      "none",
+      "--out",
+      out,
+    ]);
+    assert.equal(polydot.code, 2);
+    assert.match(polydot.err[0], /needs P > 15 nodes/);
     assert.ok(!(await exists(out)), "no results folder for refused runs");
   } finally {
     await Deno.remove(dir, { recursive: true });

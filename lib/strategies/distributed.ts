@@ -8,7 +8,8 @@
  * @module
  */
 
-import { buildLayerCode, type CodeSpec } from "../codes/build.ts";
+import { buildLayerCode } from "../codes/build.ts";
+import { codeSpecOf } from "./code-spec.ts";
 import type { LayerCode } from "../codes/layer-code.ts";
 import { SharedBarrier } from "../cluster/barrier.ts";
 import { ComputeGate } from "../cluster/compute-gate.ts";
@@ -37,20 +38,6 @@ import type { Evaluation, SpanResult, Strategy, StrategyContext } from "../train
 const EVAL_BUDGET = 1 << 22;
 /** Largest evaluation batch. */
 const MAX_EVAL_BATCH = 500;
-
-/** The code a training configuration runs its nodes with. */
-export function codeSpecOf(config: TrainConfig): CodeSpec {
-  switch (config.strategy) {
-    case "codenet":
-      return config.code === "grid"
-        ? { code: "grid", pr: config.pr, qr: config.qr, pc: config.pc, qc: config.qc, seed: config.seed }
-        : { code: "polydot", m: config.m, n: config.n, p: config.p };
-    case "replication":
-      return { code: "replication", r: config.r, qr: config.qr, qc: config.qc };
-    case "uncoded":
-      return { code: "uncoded", qr: config.gridRows, qc: config.gridCols };
-  }
-}
 
 /** Samples per evaluation batch: as many as fit the per-node activation budget. */
 export function evalBatchOf(config: TrainConfig, testCount: number): number {

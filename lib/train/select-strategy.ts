@@ -7,7 +7,8 @@
 
 import { buildLayerCode } from "../codes/build.ts";
 import { readFaultPlan } from "../faults/plan.ts";
-import { codeSpecOf, createDistributed } from "../strategies/distributed.ts";
+import { codeSpecOf } from "../strategies/code-spec.ts";
+import { createDistributed } from "../strategies/distributed.ts";
 import { createCentralized } from "./centralized.ts";
 import type { TrainConfig } from "./config.ts";
 import type { StrategyFactory } from "./strategy.ts";

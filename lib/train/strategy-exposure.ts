@@ -4,7 +4,7 @@
  *
  * - `codenet`: every layer coded with `--code grid` (`--pr --qr --pc --qc`) or `polydot`
  *   (`--m --n --p`), the decoder's bound from `--decoder`;
- * - `replication`: `--r` copies of a `--grid-rows` × 4 block grid (the authors' 2 × (5×4));
+ * - `replication`: `--r` copies of a `--qr` × `--qc` block grid (the authors' 2 × (5×4));
  * - `uncoded`: `--workers` nodes (default `--grid-rows` × `--grid-cols`), nothing checked.
  *
  * @module
@@ -12,11 +12,9 @@
 
 import { buildLayerCode } from "../codes/build.ts";
 import type { LayerCode } from "../codes/layer-code.ts";
+import { codeSpecOf } from "../strategies/code-spec.ts";
 import type { TrainConfig } from "./config.ts";
 import { codedExposure, type FaultExposure, uncodedExposure } from "./fault-exposure.ts";
-
-/** Block columns of each replication copy (the train flags fix it; see `--grid-cols`). */
-export const REPLICATION_COLUMNS = 4;
 
 /** The flags the exposure depends on. */
 export type ExposureConfig = Pick<
@@ -46,13 +44,8 @@ export type ExposureConfig = Pick<
 export function layerCodeOfConfig(c: ExposureConfig): LayerCode | undefined {
   switch (c.strategy) {
     case "codenet":
-      return buildLayerCode(
-        c.code === "grid"
-          ? { code: "grid", pr: c.pr, qr: c.qr, pc: c.pc, qc: c.qc, seed: c.seed }
-          : { code: "polydot", m: c.m, n: c.n, p: c.p },
-      );
     case "replication":
-      return buildLayerCode({ code: "replication", r: c.r, qr: c.gridRows, qc: REPLICATION_COLUMNS });
+      return buildLayerCode(codeSpecOf(c));
     case "uncoded":
       return undefined;
   }
