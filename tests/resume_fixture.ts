@@ -133,7 +133,9 @@ export async function assertSameRun(a: string, b: string): Promise<void> {
   const [ca, cb] = [await lastCheckpoint(a), await lastCheckpoint(b)];
   assert.equal(cb.entry.iteration, ca.entry.iteration, "last checkpoint");
   assert.equal(cb.content.sections.length, ca.content.sections.length);
-  ca.content.sections.forEach((s, i) => assert.ok(bytesEqual(s, cb.content.sections[i]), `section ${i} differs`));
+  ca.content.sections.forEach((s, i) =>
+    assert.ok(bytesEqual(s, cb.content.sections[i]), `section ${i} differs`)
+  );
   assert.deepEqual(await metricsWithoutTimes(b), await metricsWithoutTimes(a));
   assert.deepEqual(await summaryWithoutTimes(b), await summaryWithoutTimes(a));
   const faults = async (d: string) => await Deno.readTextFile(join(d, "faults.jsonl")).catch(() => "");

@@ -9,13 +9,7 @@
 import { join } from "node:path";
 import { Rng } from "../lib/random/rng.ts";
 import { assert } from "./assert.ts";
-import {
-  assertComplete,
-  assertSameRun,
-  cli,
-  lastCheckpointIteration,
-  spawnCli,
-} from "./resume_fixture.ts";
+import { assertComplete, assertSameRun, cli, lastCheckpointIteration, spawnCli } from "./resume_fixture.ts";
 
 const CENTRALIZED = [
   "train",
@@ -122,19 +116,28 @@ async function killAndResume(label: string, argv: string[], kills: number, every
       }
       const from = await lastCheckpointIteration(dir);
       const later: number[] = [];
-      for (let c = Math.max(every, Math.ceil((from + 1) / every) * every); c < total; c += every) later.push(c);
+      for (let c = Math.max(every, Math.ceil((from + 1) / every) * every); c < total; c += every) {
+        later.push(c);
+      }
       // The first run must reach a checkpoint (its folder holds nothing to resume before); a
       // resumed run may also be killed before its first new one.
       const targets = from < 0 ? later : [from, ...later];
       const waitedFor = targets[rng.int(targets.length)];
       const delayMs = rng.uniform(0, 200);
       const deadline = Date.now() + 60_000;
-      while (!exited && (await lastCheckpointIteration(dir)) < waitedFor && Date.now() < deadline) await sleep(5);
+      while (!exited && (await lastCheckpointIteration(dir)) < waitedFor && Date.now() < deadline) {
+        await sleep(5);
+      }
       await sleep(delayMs);
       if (!exited) child.kill("SIGKILL");
       const s = await status;
       await stderr;
-      trials.push({ waitedFor, delayMs, killed: !s.success, checkpointAfter: await lastCheckpointIteration(dir) });
+      trials.push({
+        waitedFor,
+        delayMs,
+        killed: !s.success,
+        checkpointAfter: await lastCheckpointIteration(dir),
+      });
       await assertComplete(dir);
       if (s.success) break; // it finished before the kill
       args = ["train", "--resume", dir, "--progress", "none"];

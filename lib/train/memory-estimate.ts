@@ -119,7 +119,7 @@ export function checkMemory(config: TrainConfig, available = availableMemory()):
     throw new UsageError(
       `each node needs about ${
         formatBytes(estimate.perNode)
-      } of kernel memory, beyond the 4.3 GB (4 GiB) a node's WebAssembly memory can address; ${fix} or more nodes`,
+      } of kernel memory, beyond the 4.3 GB (4 GiB) a node's WebAssembly memory can address; use narrower --layers or a code with more nodes`,
     );
   }
   return estimate;
