@@ -11,7 +11,7 @@ import { CheckpointStore } from "../lib/train/checkpoint-store.ts";
 import { checkMemory } from "../lib/train/memory-estimate.ts";
 import { assert } from "./assert.ts";
 import { configOf } from "./distributed_fixture.ts";
-import { assertSameRun, cli, lastCheckpoint } from "./resume_fixture.ts";
+import { assertSameRun, cli } from "./resume_fixture.ts";
 
 const RUN = [
   "train",
@@ -51,33 +51,62 @@ async function damage(path: string): Promise<void> {
 }
 
 /** A finished run made resumable again: summary.json removed (as if killed just before it). */
-async function finishedThenReopened(dir: string): Promise<void> {
-  const r = await cli([...RUN, "--out", dir]);
+async function finishedThenReopened(dir: string, argv: readonly string[] = RUN): Promise<void> {
+  const r = await cli([...argv, "--out", dir]);
   assert.equal(r.code, 0, r.err.join("\n"));
   await Deno.remove(join(dir, "summary.json"));
 }
 
-Deno.test("resume: a damaged last checkpoint is skipped for the previous one; the run ends the same", async () => {
-  const root = await Deno.makeTempDir();
-  try {
-    const reference = join(root, "reference");
-    assert.equal((await cli([...RUN, "--out", reference])).code, 0);
-    const dir = join(root, "damaged");
-    await finishedThenReopened(dir);
-    const { entry } = await lastCheckpoint(dir);
-    assert.equal(entry.iteration, 50);
-    await damage(join(dir, "checkpoints", entry.file));
-    const loaded = await new CheckpointStore(dir).load();
-    assert.equal(loaded?.entry.iteration, 49);
-    assert.deepEqual(loaded?.skipped, ["checkpoint-00000050.bin: checksum mismatch"]);
-    // metrics.csv holds the row of iteration 50, later than that checkpoint: the resume drops it.
-    const r = await cli(["train", "--resume", dir, "--progress", "none"]);
-    assert.equal(r.code, 0, r.err.join("\n"));
-    await assertSameRun(reference, dir);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
+/** CodeNet on 5 nodes with faults: 40 iterations, checkpoints every 5. */
+const CODENET = [
+  "train",
+  "--strategy",
+  "codenet",
+  "--pr",
+  "3",
+  "--qr",
+  "2",
+  "--pc",
+  "2",
+  "--qc",
+  "1",
+  ...RUN.slice(5, RUN.indexOf("--checkpoint-every")),
+  "--checkpoint-every",
+  "5",
+  "--fault-rate",
+  "0.02",
+  "--train-samples",
+  "160",
+  "--seed",
+  "3",
+  "--progress",
+  "none",
+];
+
+for (const [label, argv] of [["centralized", RUN], ["codenet, 5 nodes, faults", CODENET]] as const) {
+  Deno.test(`resume (${label}): a damaged last checkpoint is skipped for the previous one; the run ends the same`, async () => {
+    const root = await Deno.makeTempDir();
+    try {
+      const reference = join(root, "reference");
+      assert.equal((await cli([...argv, "--out", reference])).code, 0);
+      const dir = join(root, "damaged");
+      await finishedThenReopened(dir, argv);
+      const store = new CheckpointStore(dir);
+      await store.load();
+      const [previous, last] = store.entries;
+      await damage(join(dir, "checkpoints", last.file));
+      const loaded = await new CheckpointStore(dir).load();
+      assert.equal(loaded?.entry.iteration, previous.iteration);
+      assert.deepEqual(loaded?.skipped, [`${last.file}: checksum mismatch`]);
+      // metrics.csv holds the last row, later than that checkpoint: the resume drops it.
+      const r = await cli(["train", "--resume", dir, "--progress", "none"]);
+      assert.equal(r.code, 0, r.err.join("\n"));
+      await assertSameRun(reference, dir);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  });
+}
 
 Deno.test("resume: no intact checkpoint, a finished run, a folder without a run → exit 2, one line", async () => {
   const root = await Deno.makeTempDir();
