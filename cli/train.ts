@@ -23,7 +23,7 @@ function explicitKeys(argv: readonly string[], values: TrainConfig): Set<string>
 }
 
 /** Flags that may go with --resume (they do not change what is computed). */
-const RESUME_COMPATIBLE = new Set(["resume", "progress"]);
+const RESUME_COMPATIBLE = new Set(["resume", "progress", "debug"]);
 
 /**
  * The configuration of the run folder `dir` (its config.json, as `--config` would read it), after

@@ -142,6 +142,10 @@ Deno.test("resume: flags that would change the run are refused (exit 2, naming t
     assert.match(r.err[0], /--resume continues somewhere with its own config.json; drop --/);
     assert.ok(r.err[0].includes(extra[0]), r.err[0]);
   }
+  // --progress and --debug change nothing computed: accepted (the folder is then looked at).
+  const r = await cli(["train", "--resume", "somewhere", "--progress", "plain", "--debug"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err[0], /--resume somewhere: no config.json there/);
 });
 
 Deno.test("checkpoint store: keeps the last two, names them in the manifest; NaN survives the header", async () => {
