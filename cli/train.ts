@@ -5,7 +5,9 @@
  * @module
  */
 
-import { parseOptions } from "../lib/config/options.ts";
+import { join } from "node:path";
+import { flagName, parseOptions } from "../lib/config/options.ts";
+import { UsageError } from "../lib/errors.ts";
 import { readJsonObject } from "../lib/config/read-json.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
@@ -20,6 +22,39 @@ function explicitKeys(argv: readonly string[], values: TrainConfig): Set<string>
   return new Set(Object.keys(sources).filter((k) => sources[k as keyof typeof sources] !== "default"));
 }
 
+/** Flags that may go with --resume (they do not change what is computed). */
+const RESUME_COMPATIBLE = new Set(["resume", "progress", "debug"]);
+
+/**
+ * The configuration of the run folder `dir` (its config.json, as `--config` would read it), after
+ * refusing flags that would change it.
+ */
+function resumeConfig(argv: readonly string[], dir: string): TrainConfig {
+  const { sources } = parseOptions(trainSchema, argv);
+  const conflicting = Object.keys(sources).filter((k) =>
+    sources[k as keyof typeof sources] === "flag" && !RESUME_COMPATIBLE.has(k)
+  );
+  if (conflicting.length > 0) {
+    throw new UsageError(
+      `--resume continues ${dir} with its own config.json; drop ${
+        conflicting.map((k) => `--${flagName(k)}`).join(", ")
+      } (or start a new run with --config ${join(dir, "config.json")})`,
+    );
+  }
+  const path = join(dir, "config.json");
+  try {
+    Deno.statSync(path);
+  } catch {
+    throw new UsageError(`--resume ${dir}: no config.json there; give the folder of a run started by train`);
+  }
+  const file = readJsonObject(path);
+  const parsed = parseOptions(trainSchema, [], file, path);
+  const explicit = new Set(
+    Object.keys(parsed.sources).filter((k) => parsed.sources[k as keyof typeof sources] !== "default"),
+  );
+  return { ...prepareTrainConfig(parsed.values, explicit), out: dir };
+}
+
 /** The `train` subcommand. */
 export const trainCommand: Command<typeof trainSchema> = {
   name: "train",
@@ -28,11 +63,18 @@ export const trainCommand: Command<typeof trainSchema> = {
     "deno task cli train --strategy uncoded --workers 1 --layers 784,256,256,10 --batch 64 --lr 0.1 --epochs 3",
     "deno task cli train --strategy uncoded --workers 1 --dataset synthetic --layers 784,32,10 --train-samples 2000 --test-samples 500 --batch 16 --lr 0.1",
     "deno task cli train --config experiments/reference-mnist.json --out results/my-run",
+    "deno task cli train --resume results/my-run",
   ],
   schema: trainSchema,
   async run(values, argv) {
-    const config = prepareTrainConfig(values, explicitKeys(argv, values));
-    const { dir, summary } = await runTraining(config, { kernels: naiveKernels, progress: values.progress });
+    const config = values.resume !== undefined
+      ? resumeConfig(argv, values.resume)
+      : prepareTrainConfig(values, explicitKeys(argv, values));
+    const { dir, summary } = await runTraining(config, {
+      kernels: naiveKernels,
+      progress: values.progress,
+      resume: values.resume,
+    });
     console.log(`results: ${dir}`);
     console.log(
       `${summary.strategy} (${summary.nodes} node${summary.nodes === 1 ? "" : "s"}), ${

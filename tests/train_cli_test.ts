@@ -50,7 +50,7 @@ Deno.test("train CLI on synthetic data: exit 0, run files complete and consisten
     assert.equal(r.out[0], `results: ${out}`);
     const names = [];
     for await (const e of Deno.readDir(out)) names.push(e.name);
-    assert.deepEqual(names.sort(), ["config.json", "env.json", "metrics.csv", "summary.json"]);
+    assert.deepEqual(names.sort(), ["checkpoints", "config.json", "env.json", "metrics.csv", "summary.json"]);
 
     const config = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
     assert.equal(config["train-samples"], 600);
@@ -172,7 +172,10 @@ Deno.test("train CLI: bad input exits 2 with one line and writes nothing", async
       [["--lr=-1"], /--lr: -1 is out of range/],
       [["--lr", "0"], /--lr: 0 is out of range, it must be > 0/],
       [["--epochs", "two"], /--epochs: expected an integer/],
-      [["--resume", dir], /--resume is not available yet/],
+      [
+        ["--resume", dir],
+        /--resume continues .* with its own config.json; drop --out, .*--lr, --strategy, --workers/,
+      ],
       [["--name", "a/b"], /--name "a\/b"/],
       [["--out", occupied], /already holds a run/],
       [["--bogus"], /unknown flag --bogus/],

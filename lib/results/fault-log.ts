@@ -21,6 +21,11 @@ export class FaultLog {
     return this.#events.length;
   }
 
+  /** Faults recorded so far, oldest first. */
+  get events(): readonly FaultEvent[] {
+    return this.#events;
+  }
+
   /** Records faults (in the order the nodes reported them). */
   add(events: readonly FaultEvent[]): void {
     this.#events.push(...events);

@@ -47,6 +47,17 @@ export class MetricsCsv {
     await writeFileAtomic(this.path, this.text());
   }
 
+  /** Replaces the rows with `rows` (a resumed run's rows so far) and rewrites the file atomically. */
+  async restore(rows: readonly MetricsRow[]): Promise<void> {
+    this.#rows.length = 0;
+    this.#columns.splice(METRICS_COLUMNS.length);
+    for (const row of rows) {
+      for (const key of Object.keys(row)) if (!this.#columns.includes(key)) this.#columns.push(key);
+      this.#rows.push(row);
+    }
+    await writeFileAtomic(this.path, this.text());
+  }
+
   /** The CSV text: a header line, then one line per row. */
   text(): string {
     const cells = this.#rows.map((r) => this.#columns.map((c) => formatCell(r[c])));

@@ -15,6 +15,7 @@ import { SharedBarrier } from "../cluster/barrier.ts";
 import { ComputeGate } from "../cluster/compute-gate.ts";
 import { type ExchangeShape, SharedExchange } from "../cluster/exchange.ts";
 import type { FaultCounters, LinkModel, SpanReport } from "../cluster/node/program.ts";
+import type { NodeSnapshot } from "../cluster/node/snapshot.ts";
 import {
   type NodeBlocks,
   type NodeSetup,
@@ -32,7 +33,7 @@ import type { MlpState } from "../nn/state.ts";
 import { kernelModule } from "../tensor/wasm/assemble.ts";
 import { createSharedMemory, PAGE_BYTES } from "../tensor/wasm/arena.ts";
 import type { TrainConfig } from "../train/config.ts";
-import type { Evaluation, SpanResult, Strategy, StrategyContext } from "../train/strategy.ts";
+import type { Evaluation, SpanResult, Strategy, StrategyContext, StrategyState } from "../train/strategy.ts";
 
 /** Upper bound on activation elements per node for the evaluation batch. */
 const EVAL_BUDGET = 1 << 22;
@@ -252,6 +253,64 @@ class Distributed implements Strategy {
       Infinity,
     );
     return { widths: [...this.config.layers], weights: lead.weights, biases: lead.biases };
+  }
+
+  /**
+   * Every node's last verified checkpoint (one section per node: its blocks, biases and norms;
+   * the header holds each node's iteration, counters, fault RNG and modelled time) and the main
+   * thread's own counters. The nodes copy their snapshots out; nothing is computed here.
+   */
+  async saveState(): Promise<StrategyState> {
+    const snapshots = await this.pool.request<NodeSnapshot>(
+      "exportSnapshot",
+      () => null,
+      this.config.timeout,
+    );
+    return {
+      header: {
+        nodes: snapshots.map(({ bytes: _, ...meta }) => meta),
+        injected: this.#injected,
+        biases_restored: this.#biasesRestored,
+        eval_uncorrectable: this.#evalUncorrectable,
+      },
+      sections: snapshots.map((s) => s.bytes),
+    };
+  }
+
+  async restoreState(state: StrategyState): Promise<void> {
+    const h = state.header as {
+      nodes: Omit<NodeSnapshot, "bytes">[];
+      injected: number;
+      biases_restored: number;
+      eval_uncorrectable: number;
+    };
+    if (h.nodes.length !== this.nodes || state.sections.length !== this.nodes) {
+      throw new Error(`the checkpoint holds ${h.nodes.length} nodes, the run has ${this.nodes}`);
+    }
+    await this.pool.request(
+      "importSnapshot",
+      (node) => ({ ...h.nodes[node], bytes: state.sections[node] }),
+      this.config.timeout,
+    );
+    this.#injected = h.injected;
+    this.#biasesRestored = h.biases_restored;
+    this.#evalUncorrectable = h.eval_uncorrectable;
+    const lead = h.nodes[0];
+    this.#report = {
+      iteration: lead.iteration,
+      executed: 0,
+      samples: 0,
+      lossSum: 0,
+      correct: 0,
+      diverged: false,
+      counters: lead.counters,
+      modelledSeconds: lead.modelledSeconds,
+      phaseMs: Object.fromEntries(PHASE_NAMES.map((p, i) => [p, lead.phaseTotals[i]])) as Record<
+        PhaseName,
+        number
+      >,
+      faults: [],
+    };
   }
 
   #counters(): FaultCounters & { injected: number } {

@@ -11,10 +11,10 @@ import { fillBatch, pixelTable } from "../../datasets/batch.ts";
 import { mlpScore } from "../nn/forward.ts";
 import { createMlp, type Mlp, parameterCount } from "../nn/mlp.ts";
 import { sgdStep } from "../nn/sgd.ts";
-import { exportState, type MlpState } from "../nn/state.ts";
+import { exportState, importState, type MlpState } from "../nn/state.ts";
 import { Workspace } from "../nn/workspace.ts";
 import type { Float } from "../tensor/matrix.ts";
-import type { Evaluation, SpanResult, Strategy, StrategyContext } from "./strategy.ts";
+import type { Evaluation, SpanResult, Strategy, StrategyContext, StrategyState } from "./strategy.ts";
 
 /** Test samples per evaluation batch. */
 export const EVAL_BATCH = 1000;
@@ -96,6 +96,29 @@ class Centralized implements Strategy {
 
   metrics(): Readonly<Record<string, number>> {
     return {};
+  }
+
+  /** The weights and biases as float64 sections (W_0, b_0, W_1, b_1, …); nothing else changes. */
+  saveState(): Promise<StrategyState> {
+    const state = exportState(this.#net);
+    const sections = state.weights.flatMap((w, l) => [w, state.biases[l]]).map((a) =>
+      new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+    );
+    return Promise.resolve({ header: { widths: state.widths }, sections });
+  }
+
+  restoreState(state: StrategyState): Promise<void> {
+    const f64 = (s: Uint8Array) => new Float64Array(s.slice().buffer);
+    const L = this.#net.weights.length;
+    if (state.sections.length !== 2 * L) {
+      throw new Error(`the checkpoint holds ${state.sections.length / 2} layers, the network ${L}`);
+    }
+    importState(this.#net, {
+      widths: this.#net.widths,
+      weights: Array.from({ length: L }, (_, l) => f64(state.sections[2 * l])),
+      biases: Array.from({ length: L }, (_, l) => f64(state.sections[2 * l + 1])),
+    });
+    return Promise.resolve();
   }
 
   summary(): Readonly<Record<string, unknown>> {

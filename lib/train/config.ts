@@ -235,7 +235,7 @@ export const trainSchema = {
   checkpointEvery: option.int({
     default: 100,
     min: 1,
-    description: "iterations between verified checkpoints",
+    description: "iterations between verified checkpoints (saved to <run>/checkpoints for --resume)",
     group: "Faults",
   }),
   timeout: option.number({

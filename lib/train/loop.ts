@@ -6,6 +6,10 @@
  * own columns). A loss that is NaN or infinite stops training: the network is evaluated once
  * more and the outcome is "diverged".
  *
+ * With `checkpointEvery`, spans also end at its multiples; there (after the row, if the schedule
+ * evaluates there too) and at the end, `onCheckpoint` receives the loop's state, which `resume`
+ * takes back to continue exactly where it was.
+ *
  * @module
  */
 
@@ -24,6 +28,25 @@ export interface LoopOptions {
   readonly progress: Progress;
   /** Milliseconds clock (default performance.now). */
   readonly clock?: () => number;
+  /** Iterations between checkpoints (the strategy's verified checkpoints); none when undefined. */
+  readonly checkpointEvery?: number;
+  /** Persists a checkpoint: the loop's state, right after `strategy.train` reached it. */
+  readonly onCheckpoint?: (state: LoopState) => Promise<void>;
+  /** Continues from a checkpoint's loop state (the strategy restored to the same iteration). */
+  readonly resume?: LoopState;
+}
+
+/** Where the loop is, as a checkpoint saves it (plain JSON). */
+export interface LoopState {
+  /** Iterations done. */
+  readonly iteration: number;
+  /** Metrics rows so far. */
+  readonly rows: readonly MetricsRow[];
+  /** Training samples, loss sum and correct count since the last row. */
+  readonly window: { readonly samples: number; readonly lossSum: number; readonly correct: number };
+  readonly wallMs: number;
+  readonly trainMs: number;
+  readonly evalMs: number;
 }
 
 /** How the loop ended. */
@@ -46,11 +69,13 @@ export interface LoopOutcome {
 export async function trainLoop(options: LoopOptions): Promise<LoopOutcome> {
   const { strategy, schedule, onEvaluation, progress } = options;
   const clock = options.clock ?? (() => performance.now());
-  const start = clock();
-  let trainMs = 0;
-  let evalMs = 0;
-  let window = { samples: 0, lossSum: 0, correct: 0 };
-  const rows: MetricsRow[] = [];
+  const resume = options.resume;
+  const start = clock() - (resume?.wallMs ?? 0);
+  let trainMs = resume?.trainMs ?? 0;
+  let evalMs = resume?.evalMs ?? 0;
+  let window = { ...(resume?.window ?? { samples: 0, lossSum: 0, correct: 0 }) };
+  const rows: MetricsRow[] = [...(resume?.rows ?? [])];
+  const every = options.checkpointEvery ?? Infinity;
 
   const evaluateAt = async (iteration: number) => {
     const t0 = clock();
@@ -75,12 +100,12 @@ export async function trainLoop(options: LoopOptions): Promise<LoopOutcome> {
     progress.note(describeRow(row));
   };
 
-  await evaluateAt(0);
-  let iterations = 0;
+  if (!resume) await evaluateAt(0);
+  let iterations = resume?.iteration ?? 0;
   let status: RunStatus = "completed";
   while (iterations < schedule.totalIterations) {
     let to = iterations + 1;
-    while (to < schedule.totalIterations && !schedule.evaluatesAfter(to - 1)) to++;
+    while (to < schedule.totalIterations && !schedule.evaluatesAfter(to - 1) && to % every !== 0) to++;
     const t0 = clock();
     const result = await strategy.train(iterations, to);
     trainMs += clock() - t0;
@@ -101,7 +126,18 @@ export async function trainLoop(options: LoopOptions): Promise<LoopOutcome> {
       total: schedule.totalIterations,
       label: `train loss ${(window.lossSum / window.samples).toFixed(4)}`,
     });
-    await evaluateAt(iterations);
+    const last = iterations === schedule.totalIterations;
+    if (last || schedule.evaluatesAfter(iterations - 1)) await evaluateAt(iterations);
+    if (options.onCheckpoint && (last || iterations % every === 0)) {
+      await options.onCheckpoint({
+        iteration: iterations,
+        rows: [...rows],
+        window: { ...window },
+        wallMs: clock() - start,
+        trainMs,
+        evalMs,
+      });
+    }
   }
   progress.done();
   return {

@@ -39,7 +39,6 @@ const DISTRIBUTED_ONLY: readonly Key[] = [
   "faultDensity",
   "faultSites",
   "faultPlan",
-  "checkpointEvery",
   "timeout",
   "transport",
   "commLatency",
@@ -54,9 +53,6 @@ const flag = (k: Key) => `--${flagName(k)}`;
  */
 export function prepareTrainConfig(values: TrainConfig, explicit: ReadonlySet<string>): TrainConfig {
   const c = { ...values };
-  if (c.resume !== undefined) {
-    throw new UsageError("--resume is not available yet (checkpoints arrive with the distributed training)");
-  }
   const info = DATASETS[c.dataset];
 
   if (c.layers.length < 2) {

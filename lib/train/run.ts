@@ -2,7 +2,12 @@
  * A whole training run: pick the strategy, load the data, create the run directory with
  * `config.json` and `env.json`, run the loop (each evaluation rewrites `metrics.csv`), then write
  * `summary.json`. Everything that can be refused (an unavailable strategy, sample counts, an
- * occupied `--out`) is refused before any training starts.
+ * occupied `--out`, a run that would not fit in memory) is refused before any training starts.
+ *
+ * At every `--checkpoint-every` iterations (and at the end) the strategy's verified checkpoint, the
+ * loop's position and metrics rows and the faults so far go to `<run>/checkpoints`
+ * (lib/train/checkpoint-store.ts). With `resume`, the run continues in its folder from the last
+ * intact checkpoint (or from the start if it has none) and ends as the uninterrupted run would.
  *
  * @example
  * ```ts
@@ -23,9 +28,13 @@ import { MetricsCsv } from "../results/metrics-csv.ts";
 import { Progress, type ProgressMode } from "../results/progress.ts";
 import { createRunDirectory } from "../results/run-directory.ts";
 import { type RunSummary, writeSummary } from "../results/summary.ts";
+import type { FaultEvent } from "../faults/injector.ts";
+import { UsageError } from "../errors.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import { type TrainConfig, trainSchema } from "./config.ts";
-import { trainLoop } from "./loop.ts";
+import { CheckpointStore } from "./checkpoint-store.ts";
+import { type LoopState, trainLoop } from "./loop.ts";
+import { checkMemory } from "./memory-estimate.ts";
 import { unusedKeys } from "./prepare.ts";
 import { Schedule } from "./schedule.ts";
 import { selectStrategy } from "./select-strategy.ts";
@@ -36,6 +45,17 @@ export interface RunOptions {
   readonly kernels: Kernels;
   /** How to show progress on stderr. */
   readonly progress: ProgressMode;
+  /** Run folder to continue (`--resume`); its config.json gave `config`. */
+  readonly resume?: string;
+}
+
+/** What a checkpoint's JSON header holds besides the strategy's state. */
+interface CheckpointHeader {
+  readonly format: 1;
+  readonly started_at: string;
+  readonly loop: LoopState;
+  readonly faults: readonly FaultEvent[];
+  readonly strategy: Readonly<Record<string, unknown>>;
 }
 
 /** Where the run went and its summary (standard fields plus the strategy's). */
@@ -53,6 +73,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   if (trainSamples === undefined || config.name === undefined) {
     throw new RangeError("runTraining needs a configuration resolved by prepareTrainConfig");
   }
+  checkMemory(config);
   const data = await loadSplits(config.dataset, {
     seed: config.seed,
     trainSamples,
@@ -68,19 +89,40 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     roundSamples: config.roundSamples,
   });
 
-  const started = new Date();
-  const dir = await createRunDirectory({
-    name: config.name,
-    out: config.out,
-    time: started,
-  });
-  await writeJsonAtomic(
-    join(dir, "config.json"),
-    configFileObject(trainSchema, config, ["out", ...unusedKeys(config)]),
-  );
-  await writeJsonAtomic(join(dir, "env.json"), await collectEnvironment(config.seed, kernels.name, started));
+  let started = new Date();
+  let dir: string;
+  let resumeFrom: Awaited<ReturnType<CheckpointStore["load"]>>;
+  if (options.resume !== undefined) {
+    dir = options.resume;
+    if (await exists(join(dir, "summary.json"))) {
+      throw new UsageError(
+        `--resume ${dir}: the run already finished (summary.json is there); nothing to resume`,
+      );
+    }
+    await removeStaleTemporaries(dir);
+    resumeFrom = await new CheckpointStore(dir).load();
+    for (const s of resumeFrom?.skipped ?? []) progress.note(`skipping damaged checkpoint ${s}`);
+    if (resumeFrom) started = new Date((resumeFrom.content.header as unknown as CheckpointHeader).started_at);
+    if (!(await exists(join(dir, "env.json")))) {
+      await writeJsonAtomic(
+        join(dir, "env.json"),
+        await collectEnvironment(config.seed, kernels.name, started),
+      );
+    }
+  } else {
+    dir = await createRunDirectory({ name: config.name, out: config.out, time: started });
+    await writeJsonAtomic(
+      join(dir, "config.json"),
+      configFileObject(trainSchema, config, ["out", ...unusedKeys(config)]),
+    );
+    await writeJsonAtomic(
+      join(dir, "env.json"),
+      await collectEnvironment(config.seed, kernels.name, started),
+    );
+  }
+  const header = resumeFrom?.content.header as unknown as CheckpointHeader | undefined;
   progress.note(
-    `training ${
+    `${header ? `resuming at iteration ${header.loop.iteration}: ` : ""}training ${
       config.layers.join("-")
     } on ${data.train.count} ${config.dataset} samples, ${schedule.totalIterations} iterations → ${dir}`,
   );
@@ -97,6 +139,14 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   });
   try {
     const metrics = new MetricsCsv(join(dir, "metrics.csv"));
+    if (header && resumeFrom) {
+      await strategy.restoreState({ header: header.strategy, sections: resumeFrom.content.sections });
+      await metrics.restore(header.loop.rows);
+      faults.add(header.faults);
+      if (strategy.nodes > 1) await faults.save();
+    }
+    const store = new CheckpointStore(dir);
+    if (resumeFrom) await store.load();
     const outcome = await trainLoop({
       strategy,
       schedule,
@@ -104,6 +154,19 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       onEvaluation: async (row) => {
         await metrics.append(row);
         if (strategy.nodes > 1) await faults.save();
+      },
+      checkpointEvery: config.checkpointEvery,
+      resume: header?.loop,
+      onCheckpoint: async (loop) => {
+        const state = await strategy.saveState();
+        const saved: CheckpointHeader = {
+          format: 1,
+          started_at: started.toISOString(),
+          loop,
+          faults: faults.events,
+          strategy: state.header,
+        };
+        await store.save(loop.iteration, { header: { ...saved }, sections: state.sections });
       },
     });
     const last = outcome.rows[outcome.rows.length - 1];
@@ -130,5 +193,22 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     return { dir, summary: { ...summary, ...extra } };
   } finally {
     await strategy.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Removes the temporary files an atomic write killed half-way left in a run folder. */
+async function removeStaleTemporaries(dir: string): Promise<void> {
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".tmp")) await Deno.remove(join(dir, e.name)).catch(() => {});
   }
 }

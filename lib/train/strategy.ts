@@ -59,6 +59,15 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
+/**
+ * What a strategy persists in a checkpoint (lib/train/checkpoint-store.ts): JSON-able state
+ * (counters, RNG states, positions) and binary sections (weights, or every node's coded blocks).
+ */
+export interface StrategyState {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly sections: readonly Uint8Array[];
+}
+
 /** A way of training the network; see the module documentation. */
 export interface Strategy {
   /** Name of the strategy (`--strategy`). */
@@ -81,6 +90,13 @@ export interface Strategy {
   metrics(): Readonly<Record<string, number>>;
   /** Extra summary.json fields (nodes, faults, modelled time, …). */
   summary(): Readonly<Record<string, unknown>>;
+  /**
+   * Its state at the last verified checkpoint, which must be the iteration `train` just reached
+   * (the loop calls it only at multiples of `--checkpoint-every` and at the end).
+   */
+  saveState(): Promise<StrategyState>;
+  /** Continues from a state saved by `saveState` of a strategy with the same configuration. */
+  restoreState(state: StrategyState): Promise<void>;
   /** Releases nodes, workers and memory. */
   close(): Promise<void>;
 }

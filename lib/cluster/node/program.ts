@@ -36,6 +36,7 @@ import { SharedBarrier } from "../barrier.ts";
 import { ComputeGate } from "../compute-gate.ts";
 import { SharedExchange } from "../exchange.ts";
 import { NodeLayer } from "./layer.ts";
+import { loadSnapshotBytes, type NodeSnapshot, snapshotBytes } from "./snapshot.ts";
 import {
   type NodeBlocks,
   type NodeSetup,
@@ -722,6 +723,36 @@ export class NodeProgram {
     this.#updatesSnapshot = this.#updates;
     this.#wait();
     return true;
+  }
+
+  // ---------------------------------------------------------------- persisted checkpoints
+
+  /** The last verified checkpoint, to write to disk; only right after a span ended on it. */
+  exportSnapshot(): NodeSnapshot {
+    if (this.#snapshotIteration !== this.iteration) {
+      throw new Error(`iteration ${this.iteration} is past the checkpoint of ${this.#snapshotIteration}`);
+    }
+    return {
+      iteration: this.#snapshotIteration,
+      updates: this.#updatesSnapshot,
+      counters: { ...this.counters },
+      injector: this.#injector.save(),
+      modelledSeconds: this.#modelledSeconds,
+      phaseTotals: [...this.#phaseTotals],
+      bytes: snapshotBytes(this.layers),
+    };
+  }
+
+  /** Continues from a checkpoint of {@link exportSnapshot} (instead of the initial weights). */
+  importSnapshot(s: NodeSnapshot): void {
+    loadSnapshotBytes(this.layers, s.bytes);
+    this.#initScratch = undefined;
+    this.iteration = this.#snapshotIteration = s.iteration;
+    this.#updates = this.#updatesSnapshot = s.updates;
+    Object.assign(this.counters, s.counters);
+    this.#injector.restore(s.injector);
+    this.#modelledSeconds = s.modelledSeconds;
+    this.#phaseTotals.set(s.phaseTotals);
   }
 
   // ---------------------------------------------------------------- evaluation and export

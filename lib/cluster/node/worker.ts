@@ -1,7 +1,8 @@
 /**
  * The Worker of one node: serves the main thread's requests with a {@link NodeProgram}.
  * Requests: `init` (setup → block addresses), `connect` (peer table, link model), `initWeights`,
- * `run` ({to}), `evaluate`, `export`. Node 0 sends `progress` notices while running.
+ * `run` ({to}), `evaluate`, `export`,
+ * `exportSnapshot`, `importSnapshot` (checkpoints on disk). Node 0 sends `progress` notices while running.
  *
  * @module
  */
@@ -9,6 +10,7 @@
 import { serveNode } from "../serve.ts";
 import { type LinkModel, NodeProgram } from "./program.ts";
 import type { NodeSetup, PeerTable } from "./setup.ts";
+import type { NodeSnapshot } from "./snapshot.ts";
 
 let program: NodeProgram | undefined;
 
@@ -41,5 +43,12 @@ serveNode({
   },
   export() {
     return node().exportWeights();
+  },
+  exportSnapshot() {
+    return node().exportSnapshot();
+  },
+  importSnapshot(payload) {
+    node().importSnapshot(payload as NodeSnapshot);
+    return true;
   },
 });
