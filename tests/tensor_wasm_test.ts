@@ -17,6 +17,7 @@ import {
   randomOperand,
   twin,
 } from "./tensor_cases.ts";
+import { checkInputWeights, checkTrainingElementwise } from "./tensor_training_cases.ts";
 
 const kernels = await createWasmKernels();
 /** Allocation in the memory of `k` (by default the shared `kernels`). */
@@ -32,6 +33,12 @@ for (const dtype of ["float32", "float64"] as DType[]) {
   Deno.test(`wasm gemv/ger match naive (${dtype})`, () => checkLevel2(kernels, inMemory(), dtype, 22));
   Deno.test(`wasm layer kernels match naive (${dtype})`, () =>
     checkLayerKernels(kernels, inMemory(), dtype, 23));
+  Deno.test(`wasm training kernels (column sums, byte gather) match naive (${dtype})`, () =>
+    checkTrainingElementwise(kernels, inMemory(), dtype, 31));
+  Deno.test(`wasm input weights (packed panels) match naive (${dtype})`, () => {
+    checkInputWeights(kernels, inMemory(), dtype, 32);
+    checkInputWeights(kernels, mixed, dtype, 33);
+  });
   Deno.test(`wasm kernels stage operands that live elsewhere (${dtype})`, () => {
     checkGemm(kernels, elsewhere, dtype, 24);
     checkLevel2(kernels, mixed, dtype, 25);

@@ -24,6 +24,7 @@
 
 export { allocFloat, type DType, dtypeOf, type Float, Matrix } from "./matrix.ts";
 export type { Kernels } from "./kernels.ts";
+export type { InputWeights } from "./input-weights.ts";
 export { naiveKernels } from "./naive.ts";
 export { tsKernels } from "./ts-kernels.ts";
 export { Arena, createSharedMemory } from "./wasm/arena.ts";

@@ -1,0 +1,124 @@
+/**
+ * WebAssembly text for the training step's remaining element-wise work: the bias gradient (column
+ * sums, accumulated in f64 in row order so that the result is bit-identical to the float64
+ * reference `biasUpdate`) and the gather of a batch of byte images through a 256-entry table.
+ *
+ * @module
+ */
+
+import { add, bump, countDown, forRange, get, i32, mul, type WatPrecision } from "./wat-text.ts";
+
+/** The training kernels for one precision. */
+export function trainingWat(p: WatPrecision): string {
+  return [columnSums(p), gatherBytes(p)].join("\n");
+}
+
+/**
+ * `column_sums_<t>(pa, lda, rows, cols, alpha, py)`: y[j] ← y[j] + α·Σ_i A[i][j] with every sum
+ * accumulated in f64 from i = 0 upwards, then `y[j] + α·s` evaluated in f64 and rounded once to
+ * the storage precision. Columns go a vector of f64 lanes at a time (4 f32 columns widened to
+ * two f64x2 accumulators, or 2 f64 columns), the rest one by one.
+ */
+function columnSums(p: WatPrecision): string {
+  const { s, bytes } = p;
+  const f32 = s === "f32";
+  const group = f32 ? 4 : 2;
+  const widen = (x: string) => (f32 ? `(f64.promote_f32 ${x})` : x);
+  const narrow = (x: string) => (f32 ? `(f32.demote_f64 ${x})` : x);
+  const updateLane = (lane: number, acc: string, accLane: number) => {
+    const at = add(get("$py"), mul(add(get("$j"), i32(lane)), i32(bytes)));
+    return `(${s}.store ${at} ${
+      narrow(
+        `(f64.add ${widen(`(${s}.load ${at})`)} (f64.mul ${get("$alpha")} (f64x2.extract_lane ${accLane} ${
+          get(acc)
+        })))`,
+      )
+    })`;
+  };
+  const accumulate = f32
+    ? `(local.set $v (v128.load ${get("$ap")}))
+       (local.set $acc0 (f64x2.add ${get("$acc0")} (f64x2.promote_low_f32x4 ${get("$v")})))
+       (local.set $acc1 (f64x2.add ${get("$acc1")} (f64x2.promote_low_f32x4
+         (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get("$v")} ${get("$v")}))))`
+    : `(local.set $acc0 (f64x2.add ${get("$acc0")} (v128.load ${get("$ap")})))`;
+  const updates = f32
+    ? [
+      updateLane(0, "$acc0", 0),
+      updateLane(1, "$acc0", 1),
+      updateLane(2, "$acc1", 0),
+      updateLane(3, "$acc1", 1),
+    ]
+    : [updateLane(0, "$acc0", 0), updateLane(1, "$acc0", 1)];
+  const tailAt = add(get("$py"), mul(get("$j"), i32(bytes)));
+  return `
+(func (export "column_sums_${s}")
+  (param $pa i32) (param $lda i32) (param $rows i32) (param $cols i32) (param $alpha f64) (param $py i32)
+  (local $j i32) (local $i i32) (local $ap i32) (local $sum f64)
+  (local $v v128) (local $acc0 v128) (local $acc1 v128)
+  (local.set $j (i32.const 0))
+  (block $groups_done (loop $groups_next
+    (br_if $groups_done (i32.gt_s ${add(get("$j"), i32(group))} ${get("$cols")}))
+    (local.set $acc0 (v128.const i64x2 0 0))
+    (local.set $acc1 (v128.const i64x2 0 0))
+    (local.set $ap ${add(get("$pa"), mul(get("$j"), i32(bytes)))})
+    ${forRange("$i", get("$rows"), 1, `${accumulate}\n${bump("$ap", get("$lda"))}`)}
+    ${updates.join("\n")}
+    ${bump("$j", i32(group))}
+    (br $groups_next)))
+  (block $cols_done (loop $cols_next
+    (br_if $cols_done (i32.ge_s ${get("$j")} ${get("$cols")}))
+    (local.set $sum (f64.const 0))
+    (local.set $ap ${add(get("$pa"), mul(get("$j"), i32(bytes)))})
+    ${
+    forRange(
+      "$i",
+      get("$rows"),
+      1,
+      `(local.set $sum (f64.add ${get("$sum")} ${widen(`(${s}.load ${get("$ap")})`)}))
+      ${bump("$ap", get("$lda"))}`,
+    )
+  }
+    (${s}.store ${tailAt} ${
+    narrow(`(f64.add ${widen(`(${s}.load ${tailAt})`)} (f64.mul ${get("$alpha")} ${get("$sum")}))`)
+  })
+    ${bump("$j", i32(1))}
+    (br $cols_next))))`;
+}
+
+/**
+ * `gather_u8_<t>(src, rows, cols, table, dst, ldd)`: X[r][j] ← table[src[r·cols + j]] for the
+ * `rows × cols` bytes at `src` (one image after another) into X at `dst` (row stride `ldd`
+ * bytes), four elements per step.
+ */
+function gatherBytes(p: WatPrecision): string {
+  const { s, bytes } = p;
+  const shift = bytes === 4 ? 2 : 3;
+  const one = (offset: number) =>
+    `(${s}.store offset=${offset * bytes} ${get("$dp")} (${s}.load ${
+      add(get("$table"), `(i32.shl (i32.load8_u offset=${offset} ${get("$sp")}) (i32.const ${shift}))`)
+    }))`;
+  return `
+(func (export "gather_u8_${s}")
+  (param $src i32) (param $rows i32) (param $cols i32) (param $table i32) (param $dst i32) (param $ldd i32)
+  (local $r i32) (local $q i32) (local $sp i32) (local $dp i32)
+  (local.set $sp ${get("$src")})
+  ${
+    forRange(
+      "$r",
+      get("$rows"),
+      1,
+      `(local.set $dp ${add(get("$dst"), mul(get("$r"), get("$ldd")))})
+      (local.set $q ${get("$cols")})
+      ${
+        countDown(
+          "$q",
+          4,
+          `${[0, 1, 2, 3].map(one).join("\n")}
+          ${bump("$sp", i32(4))}
+          ${bump("$dp", i32(4 * bytes))}`,
+        )
+      }
+      ${countDown("$q", 1, `${one(0)}\n${bump("$sp", i32(1))}\n${bump("$dp", i32(bytes))}`)}`,
+    )
+  })`;
+}
