@@ -10,7 +10,7 @@ import { readJsonObject } from "../lib/config/read-json.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { runTraining } from "../lib/train/run.ts";
-import { naiveKernels } from "../lib/tensor/naive.ts";
+import { kernelsNamed } from "../lib/train/kernels-choice.ts";
 import type { Command } from "./command.ts";
 
 /** Keys set by a flag or by the config file (not left at their defaults). */
@@ -32,7 +32,8 @@ export const trainCommand: Command<typeof trainSchema> = {
   schema: trainSchema,
   async run(values, argv) {
     const config = prepareTrainConfig(values, explicitKeys(argv, values));
-    const { dir, summary } = await runTraining(config, { kernels: naiveKernels, progress: values.progress });
+    const kernels = await kernelsNamed(config.kernels);
+    const { dir, summary } = await runTraining(config, { kernels, progress: values.progress });
     console.log(`results: ${dir}`);
     console.log(
       `${summary.strategy} (${summary.nodes} node${summary.nodes === 1 ? "" : "s"}), ${
