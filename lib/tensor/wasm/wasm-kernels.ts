@@ -43,7 +43,14 @@ import {
 import type { DType, Float, Matrix } from "../matrix.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
-import { panelForward, panelForwardScratch, panelUpdate, panelUpdateScratch } from "./panel-gemm.ts";
+import {
+  nonzeroSegments,
+  panelForward,
+  panelForwardScratch,
+  panelUpdate,
+  panelUpdateScratch,
+} from "./panel-gemm.ts";
+import { MR } from "./wat-gemm.ts";
 import { ScratchRegion, Staging } from "./staging.ts";
 import { exportsFor, type KernelExports } from "./wat-module.ts";
 
@@ -73,6 +80,7 @@ class WasmKernelSet implements WasmKernels {
   readonly #wasm: Record<DType, KernelExports>;
   readonly #scratch: ScratchRegion;
   readonly #byteScratch: ScratchRegion;
+  readonly #maskScratch: ScratchRegion;
   readonly #staging: Staging;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
@@ -80,6 +88,7 @@ class WasmKernelSet implements WasmKernels {
     this.#wasm = { float32: exportsFor(instance, "f32"), float64: exportsFor(instance, "f64") };
     this.#scratch = new ScratchRegion(arena);
     this.#byteScratch = new ScratchRegion(arena);
+    this.#maskScratch = new ScratchRegion(arena);
     this.#staging = new Staging(arena);
   }
 
@@ -265,8 +274,20 @@ class WasmKernelSet implements WasmKernels {
     const [sx, so] = [staging.matrix(x), staging.matrix(out, true)];
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
-    const scratch = this.#scratch.ensure(panelForwardScratch(blocking, bytes, x.rows, p.cols));
-    panelForward(this.#wasm[p.dtype], blocking, this.#placed(sx), panels, this.#placed(so), scratch);
+    const segments = this.#nonzeroSegments(sx);
+    if (segments.length === 0) scale(so, 0);
+    else {
+      const scratch = this.#scratch.ensure(panelForwardScratch(blocking, bytes, x.rows, p.cols));
+      panelForward(
+        this.#wasm[p.dtype],
+        blocking,
+        this.#placed(sx),
+        panels,
+        this.#placed(so),
+        segments,
+        scratch,
+      );
+    }
     staging.end();
   }
 
@@ -281,8 +302,33 @@ class WasmKernelSet implements WasmKernels {
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
     const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
-    panelUpdate(this.#wasm[p.dtype], blocking, alpha, this.#placed(sd), this.#placed(sx), panels, scratch);
+    const segments = this.#nonzeroSegments(sx);
+    panelUpdate(
+      this.#wasm[p.dtype],
+      blocking,
+      alpha,
+      this.#placed(sd),
+      this.#placed(sx),
+      panels,
+      segments,
+      scratch,
+    );
     staging.end();
+  }
+
+  /** The column segments of an arena-resident X that cover its non-zero columns (see panel-gemm.ts). */
+  #nonzeroSegments(x: Matrix): number[] {
+    const at = this.#maskScratch.ensure(4 * x.cols);
+    const mask = new Int32Array(this.memory.buffer, at, x.cols);
+    mask.fill(0);
+    this.#wasm[x.dtype].nonzero_columns(
+      this.#address(x),
+      x.ld * x.data.BYTES_PER_ELEMENT,
+      x.rows,
+      x.cols,
+      at,
+    );
+    return nonzeroSegments(mask, MR);
   }
 
   /** The address and shape of panels these kernels made; throws for any other input weights. */

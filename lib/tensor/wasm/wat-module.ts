@@ -68,6 +68,7 @@ export interface KernelExports {
   relu_backward: (pd: number, ldd: number, rows: number, cols: number, pz: number, ldz: number) => void;
   column_sums: (pa: number, lda: number, rows: number, cols: number, alpha: number, py: number) => void;
   gather_u8: (src: number, rows: number, cols: number, table: number, dst: number, ldd: number) => void;
+  nonzero_columns: (px: number, ldx: number, rows: number, cols: number, mask: number) => void;
 }
 
 /** The exports of an instance for one precision, with the `_f32`/`_f64` suffix removed. */
@@ -86,6 +87,7 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "relu_backward",
     "column_sums",
     "gather_u8",
+    "nonzero_columns",
   ];
   return Object.fromEntries(names.map((n) => [n, instance.exports[`${n}_${s}`]])) as unknown as KernelExports;
 }

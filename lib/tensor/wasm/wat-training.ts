@@ -10,7 +10,7 @@ import { add, bump, countDown, forRange, get, i32, mul, type WatPrecision } from
 
 /** The training kernels for one precision. */
 export function trainingWat(p: WatPrecision): string {
-  return [columnSums(p), gatherBytes(p)].join("\n");
+  return [columnSums(p), gatherBytes(p), nonzeroColumns(p)].join("\n");
 }
 
 /**
@@ -119,6 +119,49 @@ function gatherBytes(p: WatPrecision): string {
         )
       }
       ${countDown("$q", 1, `${one(0)}\n${bump("$sp", i32(1))}\n${bump("$dp", i32(bytes))}`)}`,
+    )
+  })`;
+}
+
+/**
+ * `nonzero_columns_<t>(px, ldx, rows, cols, mask)`: mask[j] (an i32 per column, zeroed by the
+ * caller) becomes −1 when some X[i][j] is not zero (NaN counts as not zero). Rows are OR-ed into
+ * the mask a vector of columns at a time.
+ */
+function nonzeroColumns(p: WatPrecision): string {
+  const { s, v, bytes, lanes } = p;
+  // f64: two columns per vector; the low words of their i64 lanes become two i32 mask words.
+  const vectorStep = lanes === 4
+    ? `(v128.store ${get("$mp")} (v128.or (v128.load ${get("$mp")}) (${v}.ne (v128.load ${
+      get("$xp")
+    }) (v128.const i64x2 0 0))))`
+    : `(v128.store64_lane 0 ${get("$mp")} (v128.or (v128.load64_zero ${get("$mp")})
+        (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
+          (${v}.ne (v128.load ${get("$xp")}) (v128.const i64x2 0 0)) (v128.const i64x2 0 0))))`;
+  return `
+(func (export "nonzero_columns_${s}")
+  (param $px i32) (param $ldx i32) (param $rows i32) (param $cols i32) (param $mask i32)
+  (local $i i32) (local $q i32) (local $xp i32) (local $mp i32)
+  ${
+    forRange(
+      "$i",
+      get("$rows"),
+      1,
+      `(local.set $xp ${add(get("$px"), mul(get("$i"), get("$ldx")))})
+      (local.set $mp ${get("$mask")})
+      (local.set $q ${get("$cols")})
+      ${countDown("$q", lanes, `${vectorStep}\n${bump("$xp", i32(16))}\n${bump("$mp", i32(4 * lanes))}`)}
+      ${
+        countDown(
+          "$q",
+          1,
+          `(if (${s}.ne (${s}.load ${get("$xp")}) (${s}.const 0)) (then (i32.store ${
+            get("$mp")
+          } (i32.const -1))))
+          ${bump("$xp", i32(bytes))}
+          ${bump("$mp", i32(4))}`,
+        )
+      }`,
     )
   })`;
 }
