@@ -98,6 +98,26 @@ export const tensorSection: BenchSection = {
         goal: 20,
       });
     }
+    {
+      // The input layer as the trainer runs it: W₀ (256 × 784) pre-packed, dense random inputs
+      // (real MNIST batches also skip their all-zero pixel columns, see lib/tensor/wasm/panel-gemm.ts).
+      const x = filled(wasm, 64, 784, "float32");
+      const packed = wasm.inputWeights(filled(wasm, 256, 784, "float32"));
+      const s = wasm.matrix(64, 256, "float32");
+      const flops = 2 * 64 * 784 * 256;
+      report({
+        name: "inputForward f32 64×784·(784×256 pre-packed) wasm",
+        value: flops / bestSeconds(() => wasm.inputForward(x, packed, s), { rounds: 15 }) / 1e9,
+        unit: "GFLOP/s",
+        goal: 20,
+      });
+      report({
+        name: "inputUpdate f32 W 256×784 += Δᵀ·X, B=64 wasm",
+        value: flops / bestSeconds(() => wasm.inputUpdate(1e-9, s, x, packed), { rounds: 15 }) / 1e9,
+        unit: "GFLOP/s",
+        goal: 20,
+      });
+    }
     for (const shape of MLP_SHAPES) {
       report({
         name: `gemm f32 ${shape.label} ts`,
