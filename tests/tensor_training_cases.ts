@@ -37,7 +37,9 @@ export const INPUT_SHAPES: readonly [number, number, number][] = [
 /** Checks addColumnSums (bit-identical to the float64-accumulating reference) and gatherBytes. */
 export function checkTrainingElementwise(fast: Kernels, alloc: Alloc, dtype: DType, seed: number): void {
   const rng = Rng.named(seed, `training-${dtype}`);
-  for (const [rows, cols] of [[1, 1], [1, 5], [7, 3], [9, 4], [64, 10], [64, 256], [13, 257]]) {
+  for (
+    const [rows, cols] of [[1, 1], [1, 5], [7, 3], [9, 4], [3, 17], [5, 21], [64, 10], [64, 256], [13, 257]]
+  ) {
     const a = randomOperand(alloc, rng, rows, cols, dtype);
     const y = randomVector(alloc, rng, cols, dtype);
     const expected = allocFloat(dtype, cols);

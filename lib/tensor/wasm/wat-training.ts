@@ -13,58 +13,69 @@ export function trainingWat(p: WatPrecision): string {
   return [columnSums(p), gatherBytes(p), nonzeroColumns(p)].join("\n");
 }
 
+/** Vectors of a row that one pass of the column sums accumulates (16 f32 or 8 f64 columns). */
+const WIDE = 4;
+
 /**
  * `column_sums_<t>(pa, lda, rows, cols, alpha, py)`: y[j] ← y[j] + α·Σ_i A[i][j] with every sum
  * accumulated in f64 from i = 0 upwards, then `y[j] + α·s` evaluated in f64 and rounded once to
- * the storage precision. Columns go a vector of f64 lanes at a time (4 f32 columns widened to
- * two f64x2 accumulators, or 2 f64 columns), the rest one by one.
+ * the storage precision. Columns go {@link WIDE} vectors at a time (f32 lanes widened to f64x2
+ * accumulators), then one vector at a time, then one by one.
  */
 function columnSums(p: WatPrecision): string {
-  const { s, bytes } = p;
+  const { s, bytes, lanes } = p;
   const f32 = s === "f32";
-  const group = f32 ? 4 : 2;
   const widen = (x: string) => (f32 ? `(f64.promote_f32 ${x})` : x);
   const narrow = (x: string) => (f32 ? `(f32.demote_f64 ${x})` : x);
-  const updateLane = (lane: number, acc: string, accLane: number) => {
-    const at = add(get("$py"), mul(add(get("$j"), i32(lane)), i32(bytes)));
+  /** Accumulators for `vectors` vectors of a row: two per f32 vector, one per f64 vector. */
+  const accs = (vectors: number) => Array.from({ length: vectors * (f32 ? 2 : 1) }, (_, q) => `$acc${q}`);
+  const accumulate = (vectors: number) => {
+    const lines: string[] = [];
+    for (let u = 0; u < vectors; u++) {
+      if (f32) {
+        lines.push(
+          `(local.set $v (v128.load offset=${16 * u} ${get("$ap")}))`,
+          `(local.set $acc${2 * u} (f64x2.add ${get(`$acc${2 * u}`)} (f64x2.promote_low_f32x4 ${
+            get("$v")
+          })))`,
+          `(local.set $acc${2 * u + 1} (f64x2.add ${get(`$acc${2 * u + 1}`)} (f64x2.promote_low_f32x4
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get("$v")} ${get("$v")}))))`,
+        );
+      } else {
+        lines.push(
+          `(local.set $acc${u} (f64x2.add ${get(`$acc${u}`)} (v128.load offset=${16 * u} ${get("$ap")})))`,
+        );
+      }
+    }
+    return lines.join("\n");
+  };
+  const update = (column: number) => {
+    const at = add(get("$py"), mul(add(get("$j"), i32(column)), i32(bytes)));
+    const sum = `(f64x2.extract_lane ${column % 2} ${get(`$acc${column >> 1}`)})`;
     return `(${s}.store ${at} ${
-      narrow(
-        `(f64.add ${widen(`(${s}.load ${at})`)} (f64.mul ${get("$alpha")} (f64x2.extract_lane ${accLane} ${
-          get(acc)
-        })))`,
-      )
+      narrow(`(f64.add ${widen(`(${s}.load ${at})`)} (f64.mul ${get("$alpha")} ${sum}))`)
     })`;
   };
-  const accumulate = f32
-    ? `(local.set $v (v128.load ${get("$ap")}))
-       (local.set $acc0 (f64x2.add ${get("$acc0")} (f64x2.promote_low_f32x4 ${get("$v")})))
-       (local.set $acc1 (f64x2.add ${get("$acc1")} (f64x2.promote_low_f32x4
-         (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get("$v")} ${get("$v")}))))`
-    : `(local.set $acc0 (f64x2.add ${get("$acc0")} (v128.load ${get("$ap")})))`;
-  const updates = f32
-    ? [
-      updateLane(0, "$acc0", 0),
-      updateLane(1, "$acc0", 1),
-      updateLane(2, "$acc1", 0),
-      updateLane(3, "$acc1", 1),
-    ]
-    : [updateLane(0, "$acc0", 0), updateLane(1, "$acc0", 1)];
+  const groups = (vectors: number) => {
+    const columns = vectors * lanes;
+    return `(block $done${vectors} (loop $next${vectors}
+    (br_if $done${vectors} (i32.gt_s ${add(get("$j"), i32(columns))} ${get("$cols")}))
+    ${accs(vectors).map((a) => `(local.set ${a} (v128.const i64x2 0 0))`).join("\n")}
+    (local.set $ap ${add(get("$pa"), mul(get("$j"), i32(bytes)))})
+    ${forRange("$i", get("$rows"), 1, `${accumulate(vectors)}\n${bump("$ap", get("$lda"))}`)}
+    ${Array.from({ length: columns }, (_, c) => update(c)).join("\n")}
+    ${bump("$j", i32(columns))}
+    (br $next${vectors})))`;
+  };
   const tailAt = add(get("$py"), mul(get("$j"), i32(bytes)));
   return `
 (func (export "column_sums_${s}")
   (param $pa i32) (param $lda i32) (param $rows i32) (param $cols i32) (param $alpha f64) (param $py i32)
-  (local $j i32) (local $i i32) (local $ap i32) (local $sum f64)
-  (local $v v128) (local $acc0 v128) (local $acc1 v128)
+  (local $j i32) (local $i i32) (local $ap i32) (local $sum f64) (local $v v128)
+  ${accs(WIDE).map((a) => `(local ${a} v128)`).join(" ")}
   (local.set $j (i32.const 0))
-  (block $groups_done (loop $groups_next
-    (br_if $groups_done (i32.gt_s ${add(get("$j"), i32(group))} ${get("$cols")}))
-    (local.set $acc0 (v128.const i64x2 0 0))
-    (local.set $acc1 (v128.const i64x2 0 0))
-    (local.set $ap ${add(get("$pa"), mul(get("$j"), i32(bytes)))})
-    ${forRange("$i", get("$rows"), 1, `${accumulate}\n${bump("$ap", get("$lda"))}`)}
-    ${updates.join("\n")}
-    ${bump("$j", i32(group))}
-    (br $groups_next)))
+  ${groups(WIDE)}
+  ${groups(1)}
   (block $cols_done (loop $cols_next
     (br_if $cols_done (i32.ge_s ${get("$j")} ${get("$cols")}))
     (local.set $sum (f64.const 0))
