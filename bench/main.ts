@@ -8,10 +8,14 @@
 import { cpus } from "node:os";
 import { type BenchSection, tableHeader, tableLine } from "./harness.ts";
 import { attackSection } from "./attack.ts";
+import { mlpSection } from "./mlp.ts";
 import { tensorSection } from "./tensor.ts";
 
-/** Every benchmark section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [tensorSection, attackSection];
+/**
+ * Every benchmark section, in the order they run; mlp first, because it reports the peak resident
+ * set of the whole process.
+ */
+const SECTIONS: readonly BenchSection[] = [mlpSection, tensorSection, attackSection];
 
 const wanted = Deno.args.length > 0 ? new Set(Deno.args) : undefined;
 const unknown = [...(wanted ?? [])].filter((n) => !SECTIONS.some((s) => s.name === n));

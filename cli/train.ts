@@ -12,7 +12,7 @@ import { readJsonObject } from "../lib/config/read-json.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { runTraining } from "../lib/train/run.ts";
-import { naiveKernels } from "../lib/tensor/naive.ts";
+import { kernelsNamed } from "../lib/train/kernels-choice.ts";
 import type { Command } from "./command.ts";
 
 /** Keys set by a flag or by the config file (not left at their defaults). */
@@ -70,8 +70,9 @@ export const trainCommand: Command<typeof trainSchema> = {
     const config = values.resume !== undefined
       ? resumeConfig(argv, values.resume)
       : prepareTrainConfig(values, explicitKeys(argv, values));
+    const kernels = await kernelsNamed(config.kernels);
     const { dir, summary } = await runTraining(config, {
-      kernels: naiveKernels,
+      kernels,
       progress: values.progress,
       resume: values.resume,
     });

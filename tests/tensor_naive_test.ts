@@ -34,3 +34,23 @@ Deno.test("naive gemv, ger, bias, ReLU and ReLU backward on small worked example
   k.reluBackward(delta, Matrix.from(1, 3, [1, 0, -2]));
   assert.deepEqual([...delta.data], [5, 0, 0]);
 });
+
+Deno.test("naive column sums, byte gather and input weights on small worked examples", () => {
+  const y = new Float64Array([1, 2]);
+  k.addColumnSums(0.5, Matrix.from(3, 2, [1, 2, 3, 4, 5, 6]), y);
+  assert.deepEqual([...y], [1 + 0.5 * 9, 2 + 0.5 * 12]);
+  const table = Float64Array.from({ length: 256 }, (_, b) => b / 2);
+  const x = Matrix.from(3, 2, [9, 9, 9, 9, 9, 9]);
+  k.gatherBytes(new Uint8Array([1, 2, 3, 4, 5, 6]), [2, 0], table, x);
+  assert.deepEqual([...x.data], [2.5, 3, 0.5, 1, 9, 9]);
+  const w = Matrix.from(2, 3, [1, 0, 2, 0, 1, -1]);
+  const p = k.inputWeights(w);
+  w.set(0, 0, 100); // a copy: later changes to w do not reach p
+  const s = Matrix.zeros(1, 2, "float64");
+  k.inputForward(Matrix.from(1, 3, [1, 2, 3]), p, s);
+  assert.deepEqual([...s.data], [7, -1]);
+  k.inputUpdate(2, Matrix.from(1, 2, [1, 0]), Matrix.from(1, 3, [1, 1, 1]), p);
+  const back = Matrix.zeros(2, 3, "float64");
+  k.readInputWeights(p, back);
+  assert.deepEqual([...back.data], [3, 2, 4, 0, 1, -1]);
+});

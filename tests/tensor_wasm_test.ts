@@ -3,6 +3,7 @@ import { allocFloat, type DType } from "../lib/tensor/matrix.ts";
 import { createSharedMemory } from "../lib/tensor/wasm/arena.ts";
 import { kernelModuleBytes } from "../lib/tensor/wasm/assemble.ts";
 import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
+import { nonzeroSegments } from "../lib/tensor/wasm/panel-gemm.ts";
 import { instantiateWasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { assert } from "./assert.ts";
 import type { Kernels } from "../lib/tensor/kernels.ts";
@@ -17,6 +18,7 @@ import {
   randomOperand,
   twin,
 } from "./tensor_cases.ts";
+import { checkInputWeights, checkTrainingElementwise } from "./tensor_training_cases.ts";
 
 const kernels = await createWasmKernels();
 /** Allocation in the memory of `k` (by default the shared `kernels`). */
@@ -32,6 +34,12 @@ for (const dtype of ["float32", "float64"] as DType[]) {
   Deno.test(`wasm gemv/ger match naive (${dtype})`, () => checkLevel2(kernels, inMemory(), dtype, 22));
   Deno.test(`wasm layer kernels match naive (${dtype})`, () =>
     checkLayerKernels(kernels, inMemory(), dtype, 23));
+  Deno.test(`wasm training kernels (column sums, byte gather) match naive (${dtype})`, () =>
+    checkTrainingElementwise(kernels, inMemory(), dtype, 31));
+  Deno.test(`wasm input weights (packed panels) match naive (${dtype})`, () => {
+    checkInputWeights(kernels, inMemory(), dtype, 32);
+    checkInputWeights(kernels, mixed, dtype, 33);
+  });
   Deno.test(`wasm kernels stage operands that live elsewhere (${dtype})`, () => {
     checkGemm(kernels, elsewhere, dtype, 24);
     checkLevel2(kernels, mixed, dtype, 25);
@@ -95,4 +103,31 @@ Deno.test("wasm kernels never read past operands that end at the last byte of me
       }
     }
   }
+});
+
+Deno.test("nonzero segments cover every non-zero column in whole tiles, start on one, never overlap", () => {
+  const segRng = Rng.named(8, "segments");
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + segRng.int(60);
+    const density = [0, 0.1, 0.5, 1][trial % 4];
+    const mask = Int32Array.from({ length: n }, () => (segRng.bernoulli(density) ? -1 : 0));
+    const segments = nonzeroSegments(mask, 6);
+    const covered = new Uint8Array(n);
+    let previousEnd = 0;
+    for (let q = 0; q < segments.length; q += 2) {
+      const [start, end] = [segments[q], segments[q + 1]];
+      assert.ok(start >= previousEnd && end > start && end <= n, `segment ${start}..${end} of ${n}`);
+      assert.notEqual(mask[start], 0, "starts on a non-zero column");
+      assert.ok((end - start) % 6 === 0 || end === n, `whole tiles: ${start}..${end}`);
+      covered.fill(1, start, end);
+      previousEnd = end;
+    }
+    for (let j = 0; j < n; j++) if (mask[j] !== 0) assert.equal(covered[j], 1, `column ${j} covered`);
+  }
+  assert.deepEqual(nonzeroSegments(Int32Array.from([0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0]), 3), [
+    2,
+    5,
+    11,
+    13,
+  ]);
 });

@@ -60,7 +60,7 @@ Deno.test("train CLI on synthetic data: exit 0, run files complete and consisten
 
     const env = JSON.parse(await Deno.readTextFile(join(out, "env.json")));
     assert.equal(env.seed, 5);
-    assert.equal(env.kernels, "naive");
+    assert.equal(env.kernels, "wasm");
 
     const rows = parse(await Deno.readTextFile(join(out, "metrics.csv")), { columns: true }) as Record<
       string,
@@ -130,6 +130,24 @@ Deno.test("train CLI: the authors' rounds schedule evaluates before training and
   }
 });
 
+Deno.test("train CLI: --kernels ts and naive train the network the wasm kernels train", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const accuracy: number[] = [];
+    for (const kernels of ["wasm", "ts", "naive"]) {
+      const out = join(dir, kernels);
+      const r = await cli([...SMALL, "--train-samples", "200", "--kernels", kernels, "--out", out]);
+      assert.equal(r.code, 0, r.err.join("\n"));
+      assert.equal(JSON.parse(await Deno.readTextFile(join(out, "env.json"))).kernels, kernels);
+      assert.equal(JSON.parse(await Deno.readTextFile(join(out, "config.json"))).kernels, kernels);
+      accuracy.push(JSON.parse(await Deno.readTextFile(join(out, "summary.json"))).final_test_accuracy);
+    }
+    assert.ok(Math.max(...accuracy) - Math.min(...accuracy) <= 0.01, `accuracies ${accuracy}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("train CLI: a diverging run stops with exit 1 and status diverged", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -179,6 +197,8 @@ Deno.test("train CLI: bad input exits 2 with one line and writes nothing", async
       [["--name", "a/b"], /--name "a\/b"/],
       [["--out", occupied], /already holds a run/],
       [["--bogus"], /unknown flag --bogus/],
+      [["--kernels", "gpu"], /--kernels/],
+      [["--workers", "40", "--kernels", "ts"], /--kernels applies to the centralized reference only/],
     ];
     for (const [extra, pattern] of cases) {
       const argv = [...SMALL, ...extra];

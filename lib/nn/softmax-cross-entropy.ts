@@ -62,3 +62,49 @@ export function softmaxCrossEntropyBackward(logits: Matrix, labels: ArrayLike<nu
     }
   }
 }
+
+/**
+ * Forward and backward in one pass: returns the score of {@link softmaxCrossEntropyForward} and
+ * writes the δ of {@link softmaxCrossEntropyBackward} (delta may be `logits` itself), with the
+ * same float64 arithmetic as those two (each exponential is computed once and reused).
+ */
+export function softmaxCrossEntropyStep(
+  logits: Matrix,
+  labels: ArrayLike<number>,
+  delta: Matrix,
+): BatchScore {
+  if (delta.rows !== logits.rows || delta.cols !== logits.cols) {
+    throw new RangeError(
+      `softmax step: logits ${logits.rows}×${logits.cols}, delta ${delta.rows}×${delta.cols}`,
+    );
+  }
+  const cols = logits.cols;
+  const e = new Float64Array(cols);
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < logits.rows; i++) {
+    const zi = logits.offset + i * logits.ld;
+    const di = delta.offset + i * delta.ld;
+    let max = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < cols; k++) {
+      const z = logits.data[zi + k];
+      if (z > max) {
+        max = z;
+        arg = k;
+      }
+    }
+    // The reference backward takes Math.max, which is NaN as soon as one logit is.
+    for (let k = 0; k < cols; k++) if (Number.isNaN(logits.data[zi + k])) max = NaN;
+    let sum = 0;
+    for (let k = 0; k < cols; k++) {
+      e[k] = Math.exp(logits.data[zi + k] - max);
+      sum += e[k];
+    }
+    const label = labels[i];
+    lossSum += Math.log(sum) + max - logits.data[zi + label];
+    if (arg === label) correct++;
+    for (let k = 0; k < cols; k++) delta.data[di + k] = (k === label ? 1 : 0) - e[k] / sum;
+  }
+  return { lossSum, correct };
+}

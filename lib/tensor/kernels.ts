@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { InputWeights } from "./input-weights.ts";
 import type { DType, Float, Matrix } from "./matrix.ts";
 
 /** The kernel set. All operands must share one precision. */
@@ -42,6 +43,26 @@ export interface Kernels {
    * the layer's pre-activation or its ReLU output (same sign pattern), shaped like Δ.
    */
   reluBackward(delta: Matrix, z: Matrix): void;
+  /**
+   * Bias gradient: y[j] ← y[j] + α·Σ_i A[i][j], each column sum accumulated in float64 from the
+   * first row down and `y[j] + α·sum` evaluated in float64 (so float32 and float64 results equal
+   * those of `biasUpdate` in lib/nn/linear.ts bit for bit).
+   */
+  addColumnSums(alpha: number, a: Matrix, y: Float): void;
+  /**
+   * Batch gather from byte images: X[r][j] ← table[bytes[indices[r]·cols(X) + j]] for the first
+   * `indices.length` rows of X (`bytes` holds images of cols(X) bytes one after another, `table`
+   * the 256 normalised values).
+   */
+  gatherBytes(bytes: Uint8Array, indices: ArrayLike<number>, table: Float, x: Matrix): void;
+  /** A copy of the weights `w` (outputs × inputs) in this kernel set's input-weights layout. */
+  inputWeights(w: Matrix): InputWeights;
+  /** Copies input weights made by {@link inputWeights} back into a row-major matrix. */
+  readInputWeights(p: InputWeights, out: Matrix): void;
+  /** Forward product with input weights: S ← X·Wᵀ (X is b × inputs, S is b × outputs). */
+  inputForward(x: Matrix, p: InputWeights, out: Matrix): void;
+  /** Update of input weights: W ← W + α·Δᵀ·X (Δ is b × outputs, X is b × inputs). */
+  inputUpdate(alpha: number, delta: Matrix, x: Matrix, p: InputWeights): void;
 }
 
 /** Throws unless every operand has the same precision. */

@@ -9,6 +9,11 @@
  *   `instantiateWasmKernels(module, memory)` in a Worker that was posted the module and memory
  *   (import lib/tensor/wasm/wasm-kernels.ts there to keep the assembler out of the Worker).
  *
+ * Besides the BLAS-like products, the kernels carry what the training step needs: the bias
+ * gradient (`addColumnSums`), the batch gather from byte images (`gatherBytes`) and input-layer
+ * weights kept in the layout the kernels multiply fastest (`inputWeights`, `inputForward`,
+ * `inputUpdate`; wasm pre-packs them into GEMM panels, see input-weights.ts).
+ *
  * @example
  * ```ts
  * import { createWasmKernels } from "./mod.ts";
@@ -24,6 +29,7 @@
 
 export { allocFloat, type DType, dtypeOf, type Float, Matrix } from "./matrix.ts";
 export type { Kernels } from "./kernels.ts";
+export type { InputWeights } from "./input-weights.ts";
 export { naiveKernels } from "./naive.ts";
 export { tsKernels } from "./ts-kernels.ts";
 export { Arena, createSharedMemory } from "./wasm/arena.ts";

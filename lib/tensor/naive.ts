@@ -7,6 +7,15 @@
 
 import { allocFloat, type Float, Matrix } from "./matrix.ts";
 import {
+  checkGather,
+  checkInputForwardShapes,
+  checkInputUpdateShapes,
+  type InputWeights,
+  readInputWeightsInto,
+  rowInputWeights,
+  rowsOf,
+} from "./input-weights.ts";
+import {
   checkBias,
   checkGemmShapes,
   checkGemvShapes,
@@ -78,5 +87,35 @@ export const naiveKernels: Kernels = {
     for (let i = 0; i < delta.rows; i++) {
       for (let j = 0; j < delta.cols; j++) if (!(z.get(i, j) > 0)) delta.set(i, j, 0);
     }
+  },
+
+  addColumnSums(alpha: number, a: Matrix, y: Float) {
+    checkBias(a, y);
+    for (let j = 0; j < a.cols; j++) {
+      let s = 0;
+      for (let i = 0; i < a.rows; i++) s += a.get(i, j);
+      y[j] += alpha * s;
+    }
+  },
+
+  gatherBytes(bytes: Uint8Array, indices: ArrayLike<number>, table: Float, x: Matrix) {
+    checkGather(bytes, indices, table, x);
+    for (let r = 0; r < indices.length; r++) {
+      for (let j = 0; j < x.cols; j++) x.set(r, j, table[bytes[indices[r] * x.cols + j]]);
+    }
+  },
+
+  inputWeights: (w: Matrix) => rowInputWeights(w, allocFloat(w.dtype, w.rows * w.cols)),
+
+  readInputWeights: (p: InputWeights, out: Matrix) => readInputWeightsInto(p, out),
+
+  inputForward(x: Matrix, p: InputWeights, out: Matrix) {
+    checkInputForwardShapes(x, p, out);
+    naiveKernels.gemm(false, true, 1, x, rowsOf(p), 0, out);
+  },
+
+  inputUpdate(alpha: number, delta: Matrix, x: Matrix, p: InputWeights) {
+    checkInputUpdateShapes(delta, x, p);
+    naiveKernels.rankUpdate(alpha, delta, x, rowsOf(p));
   },
 };

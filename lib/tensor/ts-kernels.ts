@@ -18,6 +18,14 @@ import {
 } from "./kernels.ts";
 import { allocFloat, type Float, Matrix } from "./matrix.ts";
 import { tiledGemm } from "./ts-gemm.ts";
+import {
+  checkGather,
+  checkInputForwardShapes,
+  checkInputUpdateShapes,
+  readInputWeightsInto,
+  rowInputWeights,
+  rowsOf,
+} from "./input-weights.ts";
 
 /** The pure-TypeScript implementation of {@link Kernels}. */
 export const tsKernels: Kernels = {
@@ -90,6 +98,43 @@ export const tsKernels: Kernels = {
       const q = z.offset + i * z.ld;
       for (let j = 0; j < delta.cols; j++) if (!(z.data[q + j] > 0)) delta.data[d + j] = 0;
     }
+  },
+
+  addColumnSums(alpha, a, y) {
+    checkBias(a, y);
+    checkSameDtype("addColumnSums", a, y);
+    const sums = new Float64Array(a.cols);
+    const { data, ld, offset, cols } = a;
+    for (let i = 0; i < a.rows; i++) {
+      const at = offset + i * ld;
+      for (let j = 0; j < cols; j++) sums[j] += data[at + j];
+    }
+    for (let j = 0; j < cols; j++) y[j] += alpha * sums[j];
+  },
+
+  gatherBytes(bytes, indices, table, x) {
+    checkGather(bytes, indices, table, x);
+    checkSameDtype("gatherBytes", x, table);
+    const { data, ld, offset, cols } = x;
+    for (let r = 0; r < indices.length; r++) {
+      const src = indices[r] * cols;
+      const dst = offset + r * ld;
+      for (let j = 0; j < cols; j++) data[dst + j] = table[bytes[src + j]];
+    }
+  },
+
+  inputWeights: (w) => rowInputWeights(w, allocFloat(w.dtype, w.rows * w.cols)),
+
+  readInputWeights: (p, out) => readInputWeightsInto(p, out),
+
+  inputForward(x, p, out) {
+    checkInputForwardShapes(x, p, out);
+    tsKernels.gemm(false, true, 1, x, rowsOf(p), 0, out);
+  },
+
+  inputUpdate(alpha, delta, x, p) {
+    checkInputUpdateShapes(delta, x, p);
+    tsKernels.rankUpdate(alpha, delta, x, rowsOf(p));
   },
 };
 

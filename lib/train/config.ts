@@ -12,6 +12,8 @@ import { option, type Values } from "../config/options.ts";
 
 /** Training strategies. */
 export const STRATEGIES = ["codenet", "replication", "uncoded"] as const;
+/** Kernel sets the centralized reference can run on (lib/tensor). */
+export const KERNELS = ["wasm", "ts", "naive"] as const;
 /** Codes CodeNet can use. */
 export const CODES = ["grid", "polydot"] as const;
 /** Where faults can be injected (see lib/faults/). */
@@ -57,6 +59,13 @@ export const trainSchema = {
     default: "float32",
     choices: ["float32", "float64"],
     description: "storage precision of weights and activations",
+    group: "Run",
+  }),
+  kernels: option.string<(typeof KERNELS)[number]>({
+    default: "wasm",
+    choices: KERNELS,
+    description:
+      "kernels of the centralized reference: WebAssembly SIMD, pure TypeScript, or the naive reference loops (distributed nodes always run wasm)",
     group: "Run",
   }),
   progress: option.string<"auto" | "line" | "plain" | "none">({

@@ -32,6 +32,9 @@ const OWNERS: Partial<Record<Key, { strategies: readonly string[]; code?: string
 };
 
 /** Flags that mean nothing to the centralized reference (one process, no nodes, no faults). */
+/** Flags that only the centralized reference reads. */
+const CENTRALIZED_ONLY: readonly Key[] = ["kernels"];
+
 const DISTRIBUTED_ONLY: readonly Key[] = [
   "gridRows",
   "gridCols",
@@ -119,6 +122,17 @@ export function prepareTrainConfig(values: TrainConfig, explicit: ReadonlySet<st
     }
   }
 
+  const centralized = c.strategy === "uncoded" && c.workers === 1;
+  for (const key of CENTRALIZED_ONLY) {
+    if (explicit.has(key) && !centralized) {
+      throw new UsageError(
+        `${
+          flag(key)
+        } applies to the centralized reference only (--strategy uncoded --workers 1); distributed nodes always run the wasm kernels`,
+      );
+    }
+  }
+
   const needed = c.rounds > 0 ? c.rounds * c.roundSamples : undefined;
   c.trainSamples ??= needed ?? info.defaultTrain;
   if (needed !== undefined && c.trainSamples < needed) {
@@ -151,6 +165,7 @@ export function unusedKeys(c: TrainConfig): Key[] {
     }
   }
   if (c.strategy === "uncoded" && c.workers === 1) { for (const key of DISTRIBUTED_ONLY) unused.add(key); }
+  else for (const key of CENTRALIZED_ONLY) unused.add(key);
   for (const key of c.rounds > 0 ? ["epochs", "evalEvery"] as const : ["rounds", "roundSamples"] as const) {
     unused.add(key);
   }

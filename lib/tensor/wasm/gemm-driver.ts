@@ -96,8 +96,10 @@ export function blockedGemm(
           kcb,
           packedA,
           packedB,
+          kcb * blocking.nr * bytes,
           c.address + ic * ldc + jc * bytes,
           ldc,
+          blocking.nr * bytes,
           betaNow,
           edge,
         );

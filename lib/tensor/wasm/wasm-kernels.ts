@@ -33,9 +33,24 @@ import {
   checkSameShape,
   type Kernels,
 } from "../kernels.ts";
+import {
+  checkGather,
+  checkInputForwardShapes,
+  checkInputUpdateShapes,
+  type InputWeights,
+  readInputWeightsInto,
+} from "../input-weights.ts";
 import type { DType, Float, Matrix } from "../matrix.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
+import {
+  nonzeroSegments,
+  panelForward,
+  panelForwardScratch,
+  panelUpdate,
+  panelUpdateScratch,
+} from "./panel-gemm.ts";
+import { MR } from "./wat-gemm.ts";
 import { ScratchRegion, Staging } from "./staging.ts";
 import { exportsFor, type KernelExports } from "./wat-module.ts";
 
@@ -64,12 +79,16 @@ class WasmKernelSet implements WasmKernels {
   readonly memory: WebAssembly.Memory;
   readonly #wasm: Record<DType, KernelExports>;
   readonly #scratch: ScratchRegion;
+  readonly #byteScratch: ScratchRegion;
+  readonly #maskScratch: ScratchRegion;
   readonly #staging: Staging;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
     this.memory = arena.memory;
     this.#wasm = { float32: exportsFor(instance, "f32"), float64: exportsFor(instance, "f64") };
     this.#scratch = new ScratchRegion(arena);
+    this.#byteScratch = new ScratchRegion(arena);
+    this.#maskScratch = new ScratchRegion(arena);
     this.#staging = new Staging(arena);
   }
 
@@ -176,6 +195,150 @@ class WasmKernelSet implements WasmKernels {
       sz.ld * bytes,
     );
     staging.end();
+  }
+
+  addColumnSums(alpha: number, a: Matrix, y: Float): void {
+    checkBias(a, y);
+    checkSameDtype("addColumnSums", a, y);
+    const staging = this.#staging;
+    staging.begin();
+    const [sa, sy] = [staging.matrix(a), staging.vector(y, true)];
+    this.#wasm[a.dtype].column_sums(
+      this.#address(sa),
+      sa.ld * sa.data.BYTES_PER_ELEMENT,
+      sa.rows,
+      sa.cols,
+      alpha,
+      this.#address(sy),
+    );
+    staging.end();
+  }
+
+  gatherBytes(bytes: Uint8Array, indices: ArrayLike<number>, table: Float, x: Matrix): void {
+    checkGather(bytes, indices, table, x);
+    checkSameDtype("gatherBytes", x, table);
+    const rows = indices.length;
+    const cols = x.cols;
+    if (rows === 0 || cols === 0) return;
+    const src = this.#byteScratch.ensure(rows * cols);
+    const heap = new Uint8Array(this.memory.buffer, src, rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const at = indices[r] * cols;
+      heap.set(bytes.subarray(at, at + cols), r * cols);
+    }
+    const staging = this.#staging;
+    staging.begin();
+    const [st, sx] = [staging.vector(table), staging.matrix(x.view(0, 0, rows, cols), true)];
+    this.#wasm[x.dtype].gather_u8(
+      src,
+      rows,
+      cols,
+      this.#address(st),
+      this.#address(sx),
+      sx.ld * sx.data.BYTES_PER_ELEMENT,
+    );
+    staging.end();
+  }
+
+  inputWeights(w: Matrix): InputWeights {
+    const nr = BLOCKING[w.dtype].nr;
+    const data = this.arena.vector(Math.ceil(w.rows / nr) * nr * w.cols, w.dtype);
+    const p: InputWeights = { rows: w.rows, cols: w.cols, dtype: w.dtype, layout: "panels", nr, data };
+    if (w.rows === 0 || w.cols === 0) return p;
+    const staging = this.#staging;
+    staging.begin();
+    const sw = staging.matrix(w);
+    this.#wasm[w.dtype].pack_b_t(
+      this.#address(sw),
+      sw.ld * sw.data.BYTES_PER_ELEMENT,
+      w.cols,
+      w.rows,
+      this.#address(data),
+    );
+    staging.end();
+    return p;
+  }
+
+  readInputWeights(p: InputWeights, out: Matrix): void {
+    readInputWeightsInto(p, out);
+  }
+
+  inputForward(x: Matrix, p: InputWeights, out: Matrix): void {
+    checkInputForwardShapes(x, p, out);
+    checkSameDtype("inputForward", x, p.data, out);
+    const panels = this.#panels(p);
+    if (out.rows === 0 || out.cols === 0) return;
+    if (p.cols === 0) return scale(out, 0);
+    const staging = this.#staging;
+    staging.begin();
+    const [sx, so] = [staging.matrix(x), staging.matrix(out, true)];
+    const blocking = BLOCKING[p.dtype];
+    const bytes = p.data.BYTES_PER_ELEMENT;
+    const segments = this.#nonzeroSegments(sx);
+    if (segments.length === 0) scale(so, 0);
+    else {
+      const scratch = this.#scratch.ensure(panelForwardScratch(blocking, bytes, x.rows, p.cols));
+      panelForward(
+        this.#wasm[p.dtype],
+        blocking,
+        this.#placed(sx),
+        panels,
+        this.#placed(so),
+        segments,
+        scratch,
+      );
+    }
+    staging.end();
+  }
+
+  inputUpdate(alpha: number, delta: Matrix, x: Matrix, p: InputWeights): void {
+    checkInputUpdateShapes(delta, x, p);
+    checkSameDtype("inputUpdate", delta, x, p.data);
+    const panels = this.#panels(p);
+    if (delta.rows === 0 || p.rows === 0 || p.cols === 0 || alpha === 0) return;
+    const staging = this.#staging;
+    staging.begin();
+    const [sd, sx] = [staging.matrix(delta), staging.matrix(x)];
+    const blocking = BLOCKING[p.dtype];
+    const bytes = p.data.BYTES_PER_ELEMENT;
+    const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
+    const segments = this.#nonzeroSegments(sx);
+    panelUpdate(
+      this.#wasm[p.dtype],
+      blocking,
+      alpha,
+      this.#placed(sd),
+      this.#placed(sx),
+      panels,
+      segments,
+      scratch,
+    );
+    staging.end();
+  }
+
+  /** The column segments of an arena-resident X that cover its non-zero columns (see panel-gemm.ts). */
+  #nonzeroSegments(x: Matrix): number[] {
+    const at = this.#maskScratch.ensure(4 * x.cols);
+    const mask = new Int32Array(this.memory.buffer, at, x.cols);
+    mask.fill(0);
+    this.#wasm[x.dtype].nonzero_columns(
+      this.#address(x),
+      x.ld * x.data.BYTES_PER_ELEMENT,
+      x.rows,
+      x.cols,
+      at,
+    );
+    return nonzeroSegments(mask, MR);
+  }
+
+  /** The address and shape of panels these kernels made; throws for any other input weights. */
+  #panels(p: InputWeights): { address: number; rows: number; cols: number } {
+    if (p.layout !== "panels" || p.nr !== BLOCKING[p.dtype].nr || !this.arena.owns(p.data)) {
+      throw new TypeError(
+        "input weights made by other kernels: create them with this kernel set's inputWeights",
+      );
+    }
+    return { address: this.arena.addressOf(p.data), rows: p.rows, cols: p.cols };
   }
 
   #bias(kernel: "bias_add" | "bias_relu", x: Matrix, bias: Float): void {

@@ -65,9 +65,12 @@ function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
 }
 
 /**
- * `gemm_macro_<t>(mc, nc, kc, pa, pb, pc, ldc, beta, tmp)`: C[mc × nc] ← Apanel·Bpanel + β·C for
- * packed panels (kc deep) at `pa`, `pb`; C at byte address `pc` with row stride `ldc` bytes;
- * `tmp` is MR·NR elements of scratch for edge blocks. β = 0 never reads C.
+ * `gemm_macro_<t>(mc, nc, kc, pa, pb, bps, pc, ldc, cps, beta, tmp)`: C[mc × nc] ← Apanel·Bpanel
+ * + β·C for packed panels (kc deep) at `pa`, `pb`, consecutive B micro-panels `bps` bytes apart
+ * (kc·NR·bytes when packed per call; more when a slice of a pre-packed matrix is used); C at
+ * byte address `pc`, element (i, j) at `pc + i·ldc + ⌊j/NR⌋·cps + (j mod NR)·bytes` (row-major C:
+ * cps = NR·bytes; C stored as NR-column panels: ldc = NR·bytes, cps = the panel size); `tmp` is
+ * MR·NR elements of scratch for edge blocks. β = 0 never reads C.
  */
 function macroKernel(p: WatPrecision): string {
   const nr = nrOf(p);
@@ -130,11 +133,29 @@ function macroKernel(p: WatPrecision): string {
 
   return `
 (func (export "gemm_macro_${s}")
-  (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32)
-  (param $ldc i32) (param $beta ${s}) (param $tmp i32)
-  ${locals("i32", ["$jr", "$ir", "$mr", "$nr", "$k", "$a_at", "$b_at", "$c_at", "$row", "$i", "$j"])}
+  (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32) (param $bps i32)
+  (param $pc i32) (param $ldc i32) (param $cps i32) (param $beta ${s}) (param $tmp i32)
+  ${
+    locals("i32", [
+      "$jr",
+      "$ir",
+      "$mr",
+      "$nr",
+      "$k",
+      "$a_at",
+      "$b_at",
+      "$c_at",
+      "$row",
+      "$i",
+      "$j",
+      "$bp",
+      "$cp",
+    ])
+  }
   ${locals("v128", ["$av", "$vbeta", ...Array.from({ length: VR }, (_, w) => `$b${w}`), ...accs])}
   (local.set $vbeta (${v}.splat ${get("$beta")}))
+  (local.set $bp ${get("$pb")})
+  (local.set $cp ${get("$pc")})
   ${
     forRange(
       "$jr",
@@ -150,11 +171,11 @@ function macroKernel(p: WatPrecision): string {
           `(local.set $mr (i32.sub ${get("$mc")} ${get("$ir")}))
           ${clampTo("$mr", MR)}
           (local.set $a_at ${add(get("$pa"), mul(get("$ir"), mul(get("$kc"), i32(bytes))))})
-          (local.set $b_at ${add(get("$pb"), mul(get("$jr"), mul(get("$kc"), i32(bytes))))})
+          (local.set $b_at ${get("$bp")})
           ${zero}
           (local.set $k ${get("$kc")})
           ${kLoop}
-          (local.set $c_at ${add(add(get("$pc"), mul(get("$ir"), get("$ldc"))), mul(get("$jr"), i32(bytes)))})
+          (local.set $c_at ${add(get("$cp"), mul(get("$ir"), get("$ldc")))})
           (if (i32.and (i32.eq ${get("$mr")} ${i32(MR)}) (i32.eq ${get("$nr")} ${i32(nr)}))
             (then
               (if (${s}.eq ${get("$beta")} (${s}.const 0))
@@ -164,7 +185,9 @@ function macroKernel(p: WatPrecision): string {
               ${spill}
               ${edge}))`,
         )
-      }`,
+      }
+      ${bump("$bp", get("$bps"))}
+      ${bump("$cp", get("$cps"))}`,
     )
   })`;
 }

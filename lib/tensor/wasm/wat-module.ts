@@ -10,10 +10,13 @@ import { elementwiseWat } from "./wat-elementwise.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
 import { precisions } from "./wat-text.ts";
+import { trainingWat } from "./wat-training.ts";
 
 /** The module text; `relaxed` picks `relaxed_madd` (FMA where available) over `mul` + `add`. */
 export function kernelModuleWat(relaxed: boolean): string {
-  const bodies = precisions(relaxed).flatMap((p) => [gemmWat(p), level2Wat(p), elementwiseWat(p)]);
+  const bodies = precisions(relaxed).flatMap((
+    p,
+  ) => [gemmWat(p), level2Wat(p), elementwiseWat(p), trainingWat(p)]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
 ${bodies.join("\n")}
@@ -32,8 +35,10 @@ export interface KernelExports {
     kc: number,
     pa: number,
     pb: number,
+    bps: number,
     pc: number,
     ldc: number,
+    cps: number,
     beta: number,
     tmp: number,
   ) => void;
@@ -61,6 +66,9 @@ export interface KernelExports {
   bias_add: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
   bias_relu: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
   relu_backward: (pd: number, ldd: number, rows: number, cols: number, pz: number, ldz: number) => void;
+  column_sums: (pa: number, lda: number, rows: number, cols: number, alpha: number, py: number) => void;
+  gather_u8: (src: number, rows: number, cols: number, table: number, dst: number, ldd: number) => void;
+  nonzero_columns: (px: number, ldx: number, rows: number, cols: number, mask: number) => void;
 }
 
 /** The exports of an instance for one precision, with the `_f32`/`_f64` suffix removed. */
@@ -77,6 +85,9 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "bias_add",
     "bias_relu",
     "relu_backward",
+    "column_sums",
+    "gather_u8",
+    "nonzero_columns",
   ];
   return Object.fromEntries(names.map((n) => [n, instance.exports[`${n}_${s}`]])) as unknown as KernelExports;
 }
