@@ -10,6 +10,7 @@ import { readJsonObject } from "../lib/config/read-json.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { runTraining } from "../lib/train/run.ts";
+import { runTrainingOverMpi } from "../lib/train/mpi-run.ts";
 import { naiveKernels } from "../lib/tensor/naive.ts";
 import type { Command } from "./command.ts";
 
@@ -32,7 +33,13 @@ export const trainCommand: Command<typeof trainSchema> = {
   schema: trainSchema,
   async run(values, argv) {
     const config = prepareTrainConfig(values, explicitKeys(argv, values));
-    const { dir, summary } = await runTraining(config, { kernels: naiveKernels, progress: values.progress });
+    const options = { kernels: naiveKernels, progress: values.progress };
+    const outcome = config.transport === "mpi"
+      ? await runTrainingOverMpi(config, options)
+      : await runTraining(config, options);
+    // Under MPI only rank 0 reports.
+    if (outcome === undefined) return 0;
+    const { dir, summary } = outcome;
     console.log(`results: ${dir}`);
     console.log(
       `${summary.strategy} (${summary.nodes} node${summary.nodes === 1 ? "" : "s"}), ${
