@@ -212,6 +212,32 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "mpi training: a rank count other than the code's P is refused before anything is written",
+  ignore: skip,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "codenet-mpi-ranks-" });
+    try {
+      const main = new URL("../cli/main.ts", import.meta.url).pathname;
+      // A plain `deno run` is a singleton MPI job: 1 rank for 12 nodes.
+      const r = await run(Deno.execPath(), [
+        "run",
+        ...PERMISSIONS,
+        `--allow-write=${root}`,
+        main,
+        "train",
+        ...["--dataset", "synthetic", "--progress", "none", ...BASE, "--transport", "mpi"],
+        ...["--out", `${root}/run`],
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /needs one rank per node: the code has 12 nodes .* run mpirun -n 12/);
+      assert.ok(!(await exists(`${root}/run`)), "no results directory");
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);

@@ -10,10 +10,12 @@
  */
 
 import { loadSplits } from "../../datasets/load.ts";
+import { buildLayerCode } from "../codes/build.ts";
 import { Mpi } from "../cluster/mpi/mpi.ts";
 import { MpiUnavailableError } from "../cluster/mpi/find-libmpi.ts";
 import { UsageError } from "../errors.ts";
 import { Progress } from "../results/progress.ts";
+import { codeSpecOf } from "../strategies/code-spec.ts";
 import type { TrainConfig } from "./config.ts";
 import { trainLoop } from "./loop.ts";
 import { type RunOptions, type RunOutcome, runTraining } from "./run.ts";
@@ -39,14 +41,25 @@ export async function runTrainingOverMpi(
   }
   const { world } = mpi;
   try {
+    const nodes = buildLayerCode(codeSpecOf(config)).nodes;
+    if (world.size !== nodes) {
+      throw new UsageError(
+        `--transport mpi needs one rank per node: the code has ${nodes} nodes but ${
+          world.size === 1 ? "this is a single process" : `mpirun started ${world.size} ranks`
+        }; run mpirun -n ${nodes} deno run … cli/main.ts train …`,
+      );
+    }
     const outcome = world.rank === 0 ? await runTraining(config, options) : await follow(config, options);
     world.barrier();
     mpi.finalize();
     return outcome;
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    console.error(`codenet train: error (rank ${world.rank}): ${error.message}`);
-    if (config.debug && error.stack) console.error(error.stack);
+    // Bad input is the same on every rank: rank 0 says it once.
+    if (!(e instanceof UsageError) || world.rank === 0) {
+      console.error(`codenet train: error${world.size > 1 ? ` (rank ${world.rank})` : ""}: ${error.message}`);
+      if (config.debug && error.stack) console.error(error.stack);
+    }
     return world.abort(e instanceof UsageError ? 2 : 1);
   }
 }
