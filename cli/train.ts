@@ -13,6 +13,7 @@ import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { runTraining } from "../lib/train/run.ts";
 import { kernelsNamed } from "../lib/train/kernels-choice.ts";
+import { runTrainingOverMpi } from "../lib/train/mpi-run.ts";
 import type { Command } from "./command.ts";
 
 /** Keys set by a flag or by the config file (not left at their defaults). */
@@ -71,11 +72,13 @@ export const trainCommand: Command<typeof trainSchema> = {
       ? resumeConfig(argv, values.resume)
       : prepareTrainConfig(values, explicitKeys(argv, values));
     const kernels = await kernelsNamed(config.kernels);
-    const { dir, summary } = await runTraining(config, {
-      kernels,
-      progress: values.progress,
-      resume: values.resume,
-    });
+    const options = { kernels, progress: values.progress, resume: values.resume };
+    const outcome = config.transport === "mpi"
+      ? await runTrainingOverMpi(config, options)
+      : await runTraining(config, options);
+    // Under MPI only rank 0 reports.
+    if (outcome === undefined) return 0;
+    const { dir, summary } = outcome;
     console.log(`results: ${dir}`);
     console.log(
       `${summary.strategy} (${summary.nodes} node${summary.nodes === 1 ? "" : "s"}), ${

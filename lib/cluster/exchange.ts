@@ -3,7 +3,8 @@
  * partial result to one group (or none), and every node receives the G group sums. For the grid
  * code the groups are the grid rows (forward) or columns (backward), so this is the "group reduce
  * then all-gather" of CodeNet; with one contributor per group it is a plain all-gather (PolyDot).
- * Under MPI the same call is one `MPI_Allreduce` of a G × L buffer.
+ * This is the `workers` transport's exchange (lib/cluster/workers-transport.ts); the `mpi` transport
+ * (lib/cluster/mpi-transport.ts) forms the same sums, in the same order, from an `MPI_Allgatherv`.
  *
  * Steps: write the partial into the node's slot → barrier → each contributor of group g sums its
  * share of g's partials (a reduce-scatter, summing in contributor order) → barrier → every node

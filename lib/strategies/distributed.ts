@@ -14,15 +14,17 @@ import type { LayerCode } from "../codes/layer-code.ts";
 import { SharedBarrier } from "../cluster/barrier.ts";
 import { ComputeGate } from "../cluster/compute-gate.ts";
 import { type ExchangeShape, SharedExchange } from "../cluster/exchange.ts";
-import type { FaultCounters, LinkModel, SpanReport } from "../cluster/node/program.ts";
+import type { FaultCounters, LinkModel, NodeProgram, SpanReport } from "../cluster/node/program.ts";
 import type { NodeSnapshot } from "../cluster/node/snapshot.ts";
 import {
   type NodeBlocks,
-  type NodeSetup,
+  type NodeFaults,
+  type NodeTraining,
   PHASE_NAMES,
   type PhaseName,
   type SharedSplit,
   voteLength,
+  type WorkerSetup,
 } from "../cluster/node/setup.ts";
 import { WorkerPool } from "../cluster/pool.ts";
 import type { ImageDataset } from "../../datasets/dataset.ts";
@@ -76,11 +78,27 @@ export interface DistributedOptions {
   readonly forced?: readonly ForcedFault[];
 }
 
-/** Starts the nodes of a distributed strategy; see the module documentation. */
-export async function createDistributed(
-  context: StrategyContext,
-  options: DistributedOptions = {},
-): Promise<Strategy> {
+/** What every node of a run is set up with, whatever the transport (sizes, settings, faults). */
+export interface RunPlan {
+  readonly spec: ReturnType<typeof codeSpecOf>;
+  readonly code: LayerCode;
+  /** Nodes P. */
+  readonly nodes: number;
+  readonly evalBatch: number;
+  /** Largest partial/symbol length of any exchange, in elements. */
+  readonly maxLength: number;
+  /** Bytes of the initial-weights scratch (the largest layer and its norms). */
+  readonly scratchBytes: number;
+  readonly forwardSymbols: number;
+  readonly backwardSymbols: number;
+  /** Bytes of kernel memory per node. */
+  readonly memoryBytes: number;
+  readonly training: NodeTraining;
+  readonly faults: NodeFaults;
+}
+
+/** Sizes and settings of a distributed run; see {@link RunPlan}. */
+export function planRun(context: StrategyContext, options: DistributedOptions = {}): RunPlan {
   const { config } = context;
   const spec = codeSpecOf(config);
   const code = buildLayerCode(spec);
@@ -98,8 +116,75 @@ export async function createDistributed(
     const cols = widths[l];
     scratchBytes = Math.max(scratchBytes, Math.ceil((rows * cols * bytes) / 8) * 8 + 8 * (rows + P * cols));
   }
-  const forwardSymbols = code.forwardGroups().length;
-  const backwardSymbols = code.backwardGroups().length;
+  return {
+    spec,
+    code,
+    nodes: P,
+    evalBatch,
+    maxLength,
+    scratchBytes,
+    forwardSymbols: code.forwardGroups().length,
+    backwardSymbols: code.backwardGroups().length,
+    memoryBytes: nodeMemoryBytes(code, config, capacity),
+    training: {
+      layers: widths,
+      dtype: config.dtype,
+      init: config.init as "he" | "glorot",
+      seed: config.seed,
+      lr: config.lr,
+      batch: config.batch,
+      normalize: config.normalize as "255" | "128",
+      decoder: config.decoder as "probabilistic" | "adversarial",
+      schedule: {
+        poolSize: context.train.count,
+        epochs: config.epochs,
+        evalEvery: config.evalEvery,
+        rounds: config.rounds,
+        roundSamples: config.roundSamples,
+      },
+      checkpointEvery: config.checkpointEvery,
+      evalBatch,
+      timeout: config.timeout,
+      stopOnUncorrectable: config.strategy === "uncoded",
+    },
+    faults: {
+      rate: config.faultRate,
+      density: config.faultDensity,
+      sites: parseSites(config.faultSites),
+      forced: options.forced ??
+        (config.faultPlan ? readFaultPlan(config.faultPlan, P, widths.length - 1) : []),
+    },
+  };
+}
+
+/** What the strategy asks of its nodes, whatever the transport. */
+export interface NodeRunner {
+  /** Every node runs to iteration `to`; every node's report, in node order. */
+  run(to: number): Promise<SpanReport[]>;
+  /** Every node evaluates; node 0's answer. */
+  evaluate(): Promise<NodeEvaluation>;
+  /** Every node takes part in decoding the weights; node 0's copy. */
+  exportWeights(): Promise<{ weights: Float64Array[]; biases: Float64Array[] }>;
+  /** Every node's last verified checkpoint, in node order; undefined where they cannot be gathered here. */
+  exportSnapshots(): Promise<NodeSnapshot[] | undefined>;
+  /** Every node continues from its snapshot (node order). */
+  importSnapshots(snapshots: NodeSnapshot[]): Promise<void>;
+  /** Releases the nodes. */
+  close(): void;
+}
+
+/** What {@link NodeProgram.evaluate} answers. */
+export type NodeEvaluation = ReturnType<NodeProgram["evaluate"]>;
+
+/** Starts the nodes of a distributed strategy on Workers; see the module documentation. */
+export async function createDistributed(
+  context: StrategyContext,
+  options: DistributedOptions = {},
+): Promise<Strategy> {
+  const { config } = context;
+  const run = planRun(context, options);
+  const { spec, code, nodes: P, maxLength, scratchBytes, forwardSymbols, backwardSymbols } = run;
+  const widths = config.layers;
   const exchangeShape: ExchangeShape = {
     nodes: P,
     maxGroups: Math.max(forwardSymbols, backwardSymbols),
@@ -113,10 +198,9 @@ export async function createDistributed(
     new SharedArrayBuffer(P * voteLength(widths.length - 1, forwardSymbols, backwardSymbols)),
   );
   const stats = new Float64Array(new SharedArrayBuffer(3 * P * (PHASE_NAMES.length + 1) * 8));
-  const memoryBytes = nodeMemoryBytes(code, config, capacity);
   const memories = Array.from(
     { length: P },
-    () => createSharedMemory({ initialBytes: PAGE_BYTES, maximumBytes: Math.min(2 ** 32, memoryBytes) }),
+    () => createSharedMemory({ initialBytes: PAGE_BYTES, maximumBytes: Math.min(2 ** 32, run.memoryBytes) }),
   );
   const module = await kernelModule();
   const train = shareSplit(context.train);
@@ -135,47 +219,16 @@ export async function createDistributed(
   });
   const timeout = config.timeout;
   try {
-    const setup = (node: number): NodeSetup => ({
+    const setup = (node: number): WorkerSetup => ({
       node,
       nodes: P,
       code: spec,
-      training: {
-        layers: widths,
-        dtype: config.dtype,
-        init: config.init as "he" | "glorot",
-        seed: config.seed,
-        lr: config.lr,
-        batch: config.batch,
-        normalize: config.normalize as "255" | "128",
-        decoder: config.decoder as "probabilistic" | "adversarial",
-        schedule: {
-          poolSize: context.train.count,
-          epochs: config.epochs,
-          evalEvery: config.evalEvery,
-          rounds: config.rounds,
-          roundSamples: config.roundSamples,
-        },
-        checkpointEvery: config.checkpointEvery,
-        evalBatch,
-        timeout,
-        stopOnUncorrectable: config.strategy === "uncoded",
-      },
-      faults: {
-        rate: config.faultRate,
-        density: config.faultDensity,
-        sites: parseSites(config.faultSites),
-        forced: options.forced ??
-          (config.faultPlan ? readFaultPlan(config.faultPlan, P, widths.length - 1) : []),
-      },
+      training: run.training,
+      faults: run.faults,
       module,
       memory: memories[node],
-      barrier: barrier.state,
       gate: gate.state,
-      exchange,
-      exchangeShape,
-      votes,
-      stats,
-      initScratch: initScratch!,
+      areas: { barrier: barrier.state, exchange, exchangeShape, votes, stats, initScratch: initScratch! },
       train,
       test,
     });
@@ -188,10 +241,33 @@ export async function createDistributed(
     pool.close();
     throw e;
   }
-  return new Distributed(config, code, pool, P, context.onFaults);
+  return new Distributed(config, code, workerRunner(pool, timeout), P, context.onFaults);
 }
 
-class Distributed implements Strategy {
+/** The {@link NodeRunner} of a pool of node Workers. */
+function workerRunner(pool: WorkerPool, timeout: number): NodeRunner {
+  return {
+    run: (to) => pool.request<SpanReport>("run", () => ({ to }), Infinity),
+    evaluate: async () => (await pool.request<NodeEvaluation>("evaluate", () => null, Infinity))[0],
+    exportWeights: async () =>
+      (await pool.request<{ weights: Float64Array[]; biases: Float64Array[] }>(
+        "export",
+        () => null,
+        Infinity,
+      ))[0],
+    exportSnapshots: () => pool.request<NodeSnapshot>("exportSnapshot", () => null, timeout),
+    importSnapshots: async (snapshots) => {
+      await pool.request("importSnapshot", (node) => snapshots[node], timeout);
+    },
+    close: () => pool.close(),
+  };
+}
+
+/**
+ * A distributed strategy seen from the loop, over any transport: node 0's reports are the run's,
+ * the faults of every node go to `onFaults`.
+ */
+export class Distributed implements Strategy {
   readonly name: string;
   #report: SpanReport | undefined;
   #injected = 0;
@@ -201,7 +277,7 @@ class Distributed implements Strategy {
   constructor(
     readonly config: TrainConfig,
     readonly code: LayerCode,
-    readonly pool: WorkerPool,
+    readonly runner: NodeRunner,
     readonly nodes: number,
     readonly onFaults: ((events: readonly FaultEvent[]) => void) | undefined,
   ) {
@@ -209,7 +285,7 @@ class Distributed implements Strategy {
   }
 
   async train(from: number, to: number): Promise<SpanResult> {
-    const reports = await this.pool.request<SpanReport>("run", () => ({ to }), Infinity);
+    const reports = await this.runner.run(to);
     const lead = reports[0];
     if (lead.iteration !== to && !lead.diverged) {
       throw new Error(`the nodes stopped at iteration ${lead.iteration} instead of ${to} (from ${from})`);
@@ -231,13 +307,7 @@ class Distributed implements Strategy {
   }
 
   async evaluate(): Promise<Evaluation> {
-    const [lead] = await this.pool.request<
-      { samples: number; lossSum: number; correct: number; uncorrectable: number }
-    >(
-      "evaluate",
-      () => null,
-      Infinity,
-    );
+    const lead = await this.runner.evaluate();
     this.#evalUncorrectable += lead.uncorrectable;
     return {
       samples: lead.samples,
@@ -247,11 +317,7 @@ class Distributed implements Strategy {
   }
 
   async exportState(): Promise<MlpState> {
-    const [lead] = await this.pool.request<{ weights: Float64Array[]; biases: Float64Array[] }>(
-      "export",
-      () => null,
-      Infinity,
-    );
+    const lead = await this.runner.exportWeights();
     return { widths: [...this.config.layers], weights: lead.weights, biases: lead.biases };
   }
 
@@ -260,12 +326,9 @@ class Distributed implements Strategy {
    * the header holds each node's iteration, counters, fault RNG and modelled time) and the main
    * thread's own counters. The nodes copy their snapshots out; nothing is computed here.
    */
-  async saveState(): Promise<StrategyState> {
-    const snapshots = await this.pool.request<NodeSnapshot>(
-      "exportSnapshot",
-      () => null,
-      this.config.timeout,
-    );
+  async saveState(): Promise<StrategyState | undefined> {
+    const snapshots = await this.runner.exportSnapshots();
+    if (snapshots === undefined) return undefined;
     return {
       header: {
         nodes: snapshots.map(({ bytes: _, ...meta }) => meta),
@@ -287,10 +350,8 @@ class Distributed implements Strategy {
     if (h.nodes.length !== this.nodes || state.sections.length !== this.nodes) {
       throw new Error(`the checkpoint holds ${h.nodes.length} nodes, the run has ${this.nodes}`);
     }
-    await this.pool.request(
-      "importSnapshot",
-      (node) => ({ ...h.nodes[node], bytes: state.sections[node] }),
-      this.config.timeout,
+    await this.runner.importSnapshots(
+      h.nodes.map((meta, node) => ({ ...meta, bytes: state.sections[node] })),
     );
     this.#injected = h.injected;
     this.#biasesRestored = h.biases_restored;
@@ -358,7 +419,7 @@ class Distributed implements Strategy {
   }
 
   close(): Promise<void> {
-    this.pool.close();
+    this.runner.close();
     return Promise.resolve();
   }
 }

@@ -159,6 +159,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       resume: header?.loop,
       onCheckpoint: async (loop) => {
         const state = await strategy.saveState();
+        if (state === undefined) return;
         const saved: CheckpointHeader = {
           format: 1,
           started_at: started.toISOString(),

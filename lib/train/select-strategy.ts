@@ -1,6 +1,7 @@
 /**
  * Which implementation runs a configuration: the centralized reference for
- * `--strategy uncoded --workers 1`, the distributed strategies (one Worker per node) otherwise.
+ * `--strategy uncoded --workers 1`, the distributed strategies otherwise (one Worker per node, or
+ * one MPI rank per node with `--transport mpi`).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { buildLayerCode } from "../codes/build.ts";
 import { readFaultPlan } from "../faults/plan.ts";
 import { codeSpecOf } from "../strategies/code-spec.ts";
 import { createDistributed } from "../strategies/distributed.ts";
+import { createMpiDistributed } from "../strategies/mpi-distributed.ts";
 import { createCentralized } from "./centralized.ts";
 import type { TrainConfig } from "./config.ts";
 import type { StrategyFactory } from "./strategy.ts";
@@ -24,5 +26,7 @@ export function selectStrategy(config: TrainConfig): StrategyFactory {
   const forced = config.faultPlan
     ? readFaultPlan(config.faultPlan, code.nodes, config.layers.length - 1)
     : [];
-  return (context) => createDistributed(context, { forced });
+  return config.transport === "mpi"
+    ? (context) => createMpiDistributed(context, { forced })
+    : (context) => createDistributed(context, { forced });
 }

@@ -92,9 +92,10 @@ export interface Strategy {
   summary(): Readonly<Record<string, unknown>>;
   /**
    * Its state at the last verified checkpoint, which must be the iteration `train` just reached
-   * (the loop calls it only at multiples of `--checkpoint-every` and at the end).
+   * (the loop calls it only at multiples of `--checkpoint-every` and at the end); undefined where
+   * the strategy cannot hand its state to this process (the MPI transport: blocks stay on the ranks).
    */
-  saveState(): Promise<StrategyState>;
+  saveState(): Promise<StrategyState | undefined>;
   /** Continues from a state saved by `saveState` of a strategy with the same configuration. */
   restoreState(state: StrategyState): Promise<void>;
   /** Releases nodes, workers and memory. */

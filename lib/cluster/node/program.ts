@@ -32,15 +32,13 @@ import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../../n
 import { Schedule } from "../../train/schedule.ts";
 import { type Float, Matrix } from "../../tensor/matrix.ts";
 import { instantiateWasmKernels, type WasmKernels } from "../../tensor/wasm/wasm-kernels.ts";
-import { SharedBarrier } from "../barrier.ts";
 import { ComputeGate } from "../compute-gate.ts";
-import { SharedExchange } from "../exchange.ts";
+import type { ScratchPart, Transport } from "../transport.ts";
 import { NodeLayer } from "./layer.ts";
 import { loadSnapshotBytes, type NodeSnapshot, snapshotBytes } from "./snapshot.ts";
 import {
   type NodeBlocks,
   type NodeSetup,
-  type PeerTable,
   PHASE_NAMES,
   type PhaseName,
   VOTE_HEADER,
@@ -110,15 +108,13 @@ export class NodeProgram {
   readonly k: WasmKernels;
   readonly layers: NodeLayer[];
   readonly #setup: NodeSetup;
-  readonly #barrier: SharedBarrier;
+  readonly #transport: Transport;
   readonly #gate: ComputeGate;
-  readonly #exchange: SharedExchange;
   readonly #schedule: Schedule;
   readonly #injector: FaultInjector;
   readonly #train: ImageDataset;
   readonly #test: ImageDataset;
   readonly #table: Float;
-  readonly #timeoutMs: number;
   /** Activations: acts[0] is the input, acts[l+1] the output of layer l (logits last). */
   readonly #acts: Matrix[];
   /** Decoded products W_l·x_l (before the bias), per layer. */
@@ -132,8 +128,7 @@ export class NodeProgram {
   readonly #union: Uint8Array;
   /** Every node's bias checksum from the last vote (set at checkpoints, 0 otherwise). */
   readonly #checksums: Uint32Array;
-  #peers: PeerTable | undefined;
-  #initScratch: SharedArrayBuffer | undefined;
+  #initialised = false;
 
   /** Next iteration to run. */
   iteration = 0;
@@ -160,9 +155,9 @@ export class NodeProgram {
   #link: LinkModel = { latency: 0, bandwidth: Infinity };
   #faults: FaultEvent[] = [];
 
-  constructor(setup: NodeSetup) {
-    this.#setup = { ...setup, initScratch: new SharedArrayBuffer(0) };
-    this.#initScratch = setup.initScratch;
+  constructor(setup: NodeSetup, transport: Transport) {
+    this.#setup = setup;
+    this.#transport = transport;
     this.node = setup.node;
     this.nodes = setup.nodes;
     if (!setup.module) throw new Error("the node program needs the WebAssembly kernel module");
@@ -171,11 +166,13 @@ export class NodeProgram {
     if (this.code.nodes !== setup.nodes) {
       throw new Error(`the code has ${this.code.nodes} nodes, the run ${setup.nodes}`);
     }
+    if (transport.node !== setup.node || transport.nodes !== setup.nodes) {
+      throw new Error(
+        `the transport is node ${transport.node} of ${transport.nodes}, the setup ${setup.node}`,
+      );
+    }
     const t = setup.training;
-    this.#barrier = new SharedBarrier(setup.barrier, setup.nodes);
     this.#gate = new ComputeGate(setup.gate);
-    this.#exchange = new SharedExchange(setup.exchange, setup.exchangeShape, this.#barrier, this.node);
-    this.#timeoutMs = t.timeout * 1000;
     this.#capacity = Math.max(t.batch, t.evalBatch);
     this.#schedule = new Schedule({ seed: t.seed, batch: t.batch, ...t.schedule });
     this.#injector = new FaultInjector(this.node, t.seed, setup.faults);
@@ -220,9 +217,8 @@ export class NodeProgram {
     };
   }
 
-  /** Receives the peer table and the link model. */
-  connect(peers: PeerTable, link: LinkModel): void {
-    this.#peers = peers;
+  /** Receives the link model. */
+  connect(link: LinkModel): void {
     this.#link = link;
   }
 
@@ -230,16 +226,18 @@ export class NodeProgram {
 
   /**
    * Generates the initial weights together: every node draws its share of the rows of each
-   * layer's W into the shared scratch (position-addressable init: identical to the centralized
-   * reference), every node computes the exact row and column norms, then encodes its own block.
+   * layer's W into the transport's scratch (position-addressable init: identical to the centralized
+   * reference), the scratch is all-gathered, every node computes the exact row and column norms,
+   * then encodes its own block.
    */
   initWeights(): void {
     const t = this.#setup.training;
-    const scratch = this.#initScratch;
-    if (!scratch) throw new Error("the initial weights were already generated");
+    if (this.#initialised) throw new Error("the initial weights were already generated");
+    this.#initialised = true;
     for (const L of this.layers) {
       const { rows, cols } = L;
       const bytes = t.dtype === "float32" ? 4 : 8;
+      const scratch = this.#transport.scratch(align8(rows * cols * bytes) + 8 * (rows + this.nodes * cols));
       const w = new Matrix(
         t.dtype === "float32"
           ? new Float32Array(scratch, 0, rows * cols)
@@ -271,7 +269,10 @@ export class NodeProgram {
           normArea[i] = s;
         }
       });
-      this.#wait();
+      this.#timed(
+        "comm",
+        () => this.#transport.allgatherScratch(initParts(w.data, normArea, rows, cols, this.nodes)),
+      );
       this.#compute("checkpoint", () => {
         L.norms.rowSq.set(normArea.subarray(0, rows));
         L.norms.colSq.fill(0);
@@ -285,7 +286,6 @@ export class NodeProgram {
       });
       this.#wait();
     }
-    this.#initScratch = undefined;
     this.#updates = 0;
     this.#checkpoint();
   }
@@ -309,7 +309,7 @@ export class NodeProgram {
         if (b === 1) this.k.gemv(false, 1, L.block, dataOf(xin, 1), 0, dataOf(part, 1));
         else this.k.gemm(false, true, 1, xin, L.block, 0, part);
       });
-      const slot = this.#exchange.sendSlot(plan.length);
+      const slot = this.#transport.sendSlot(plan.length);
       if (faults) this.#strike(l, "forward", "product", dataOf(part, b));
       slot.set(dataOf(part, b));
       if (faults) {
@@ -317,7 +317,7 @@ export class NodeProgram {
         this.#strike(l, "forward", "stored", dataOf(L.block, L.block.rows));
       }
     }
-    this.#timed("comm", () => this.#exchange.run(plan, L.forwardReceived, this.#timeoutMs));
+    this.#timed("comm", () => this.#transport.exchange(plan, L.forwardReceived));
     this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.forwardActive);
     const received = L.forwardReceived.subarray(0, plan.groups * plan.length);
     if (faults) this.#strike(l, "forward", "received", received);
@@ -360,7 +360,7 @@ export class NodeProgram {
         if (b === 1) this.k.gemv(true, 1, L.block, dataOf(din, 1), 0, dataOf(part, 1));
         else this.k.gemm(false, false, 1, din, L.block, 0, part);
       });
-      const slot = this.#exchange.sendSlot(plan.length);
+      const slot = this.#transport.sendSlot(plan.length);
       if (faults) this.#strike(l, "backward", "product", dataOf(part, b));
       slot.set(dataOf(part, b));
       if (faults) {
@@ -368,7 +368,7 @@ export class NodeProgram {
         this.#strike(l, "backward", "stored", dataOf(L.block, L.block.rows));
       }
     }
-    this.#timed("comm", () => this.#exchange.run(plan, L.backwardReceived, this.#timeoutMs));
+    this.#timed("comm", () => this.#transport.exchange(plan, L.backwardReceived));
     this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.backwardActive);
     const received = L.backwardReceived.subarray(0, plan.groups * plan.length);
     if (faults) this.#strike(l, "backward", "received", received);
@@ -563,9 +563,7 @@ export class NodeProgram {
    */
   #vote(): "ok" | "rollback" | "stop" {
     const P = this.nodes;
-    const votes = this.#setup.votes;
-    votes.set(this.#myVote, this.node * this.#voteLength);
-    this.#wait();
+    const votes = this.#timed("comm", () => this.#transport.allgather(this.#myVote));
     const u = this.#union;
     u.fill(0);
     for (let p = 0; p < P; p++) {
@@ -624,12 +622,21 @@ export class NodeProgram {
       return false;
     }
     const mine = plans.find((p) => p.node === this.node);
+    const L = this.layers[layer];
+    const owners = [...new Set(plans.flatMap((p) => p.sources))].sort((a, b) => a - b);
+    const fetched = this.#timed(
+      "comm",
+      () =>
+        this.#transport.fetch(
+          { kind: "block", layer },
+          owners,
+          mine?.sources ?? [],
+          dataOf(L.block, L.block.rows),
+        ),
+    );
     if (mine) {
-      const peers = this.#peers;
-      if (!peers) throw new Error("regeneration before the peer table was received");
-      const L = this.layers[layer];
       const blocks: Matrix[] = [];
-      for (const s of mine.sources) blocks[s] = peerBlock(peers, s, layer, L.block);
+      for (const s of mine.sources) blocks[s] = new Matrix(fetched.get(s)!, L.block.rows, L.block.cols);
       this.#compute("regenerate", () => regenerate(mine, blocks, L.block));
     }
     this.counters.regenerated += plans.length;
@@ -659,19 +666,11 @@ export class NodeProgram {
     for (const [c, n] of counts) if (n > (counts.get(majority) ?? 0)) majority = c;
     if (counts.size === 1) return;
     const mine = this.#checksums[this.node];
-    if (mine !== majority) {
-      const donor = this.#checksums.indexOf(majority);
-      const peers = this.#peers;
-      if (!peers) throw new Error("bias consensus before the peer table was received");
-      for (const L of this.layers) {
-        const address = peers.blocks[donor].biases[L.index];
-        const buffer = peers.memories[donor].buffer;
-        L.bias.set(
-          L.bias instanceof Float32Array
-            ? new Float32Array(buffer, address, L.rows)
-            : new Float64Array(buffer, address, L.rows),
-        );
-      }
+    const donor = this.#checksums.indexOf(majority);
+    for (const L of this.layers) {
+      const wanted = mine !== majority ? [donor] : [];
+      const fetched = this.#transport.fetch({ kind: "bias", layer: L.index }, [donor], wanted, L.bias);
+      if (mine !== majority) L.bias.set(fetched.get(donor)!);
     }
     this.counters.biases_restored += counts.size > 1 && mine !== majority ? 1 : 0;
     this.#wait();
@@ -746,7 +745,6 @@ export class NodeProgram {
   /** Continues from a checkpoint of {@link exportSnapshot} (instead of the initial weights). */
   importSnapshot(s: NodeSnapshot): void {
     loadSnapshotBytes(this.layers, s.bytes);
-    this.#initScratch = undefined;
     this.iteration = this.#snapshotIteration = s.iteration;
     this.#updates = this.#updatesSnapshot = s.updates;
     Object.assign(this.counters, s.counters);
@@ -852,7 +850,7 @@ export class NodeProgram {
   }
 
   #wait(): void {
-    this.#timed("comm", () => this.#barrier.wait(this.node, this.#timeoutMs));
+    this.#timed("comm", () => this.#transport.barrier());
   }
 
   /**
@@ -861,35 +859,35 @@ export class NodeProgram {
    * vote of unit u; with three banks nobody overwrites a bank it may still be reading.
    */
   #account(): void {
-    const stats = this.#setup.stats;
     const n = PHASE_NAMES.length;
-    const at = ((this.#unit % 3) * this.nodes + this.node) * (n + 1);
-    stats.set(this.#phaseMs, at);
-    stats[at + n] = this.#linkSeconds;
+    this.#stats.set(this.#phaseMs);
+    this.#stats[n] = this.#linkSeconds;
+    this.#transport.publishStats(this.#unit, this.#stats);
     this.#unit++;
   }
+
+  /** This node's numbers of one accounting unit: busy ms per phase, then modelled link seconds. */
+  readonly #stats = new Float64Array(PHASE_NAMES.length + 1);
 
   /** Accounting units published by this node. */
   #unit = 0;
   /** Units node 0 has added to the modelled time. */
   #aggregated = 0;
+  /** Node 0: the slowest node's numbers of the unit being aggregated. */
+  readonly #maxStats = new Float64Array(PHASE_NAMES.length + 1);
 
   /** On node 0, after a vote: adds the slowest node per phase of the last published unit. */
   #aggregateStats(): void {
     if (this.node !== 0 || this.#aggregated >= this.#unit) return;
-    const stats = this.#setup.stats;
     const n = PHASE_NAMES.length;
-    const bank = (this.#unit - 1) % 3;
+    const max = this.#maxStats;
+    this.#transport.maxStats(this.#unit - 1, max);
     let seconds = 0;
-    let link = 0;
     for (let i = 0; i < n; i++) {
-      let max = 0;
-      for (let p = 0; p < this.nodes; p++) max = Math.max(max, stats[(bank * this.nodes + p) * (n + 1) + i]);
-      this.#phaseTotals[i] += max;
-      if (PHASE_NAMES[i] !== "comm") seconds += max / 1000;
+      this.#phaseTotals[i] += max[i];
+      if (PHASE_NAMES[i] !== "comm") seconds += max[i] / 1000;
     }
-    for (let p = 0; p < this.nodes; p++) link = Math.max(link, stats[(bank * this.nodes + p) * (n + 1) + n]);
-    this.#modelledSeconds += seconds + link;
+    this.#modelledSeconds += seconds + max[n];
     this.#aggregated = this.#unit;
   }
 }
@@ -949,15 +947,27 @@ function align8(n: number): number {
   return Math.ceil(n / 8) * 8;
 }
 
-/** A view of peer `p`'s stored block of `layer`, shaped like `like`. */
-function peerBlock(peers: PeerTable, p: number, layer: number, like: Matrix): Matrix {
-  const buffer = peers.memories[p].buffer;
-  const address = peers.blocks[p].blocks[layer];
-  const n = like.rows * like.cols;
-  const data = like.data instanceof Float32Array
-    ? new Float32Array(buffer, address, n)
-    : new Float64Array(buffer, address, n);
-  return new Matrix(data, like.rows, like.cols);
+/**
+ * The parts of the initial-weights scratch node p fills: its share of W's rows, of the squared row
+ * norms, and its partial squared column norms (`normArea` = row norms, then P × cols partials).
+ */
+function initParts(
+  w: Float,
+  normArea: Float64Array,
+  rows: number,
+  cols: number,
+  nodes: number,
+): ScratchPart[] {
+  const shares = Array.from({ length: nodes }, (_, p) => share(rows, nodes, p));
+  return [
+    { data: w, counts: shares.map(([a, b]) => (b - a) * cols), displs: shares.map(([a]) => a * cols) },
+    { data: normArea, counts: shares.map(([a, b]) => b - a), displs: shares.map(([a]) => a) },
+    {
+      data: normArea,
+      counts: shares.map(() => cols),
+      displs: shares.map((_, p) => rows + p * cols),
+    },
+  ];
 }
 
 /** An ImageDataset over shared memory. */

@@ -10,7 +10,7 @@ import type { CodeSpec } from "../../codes/build.ts";
 import type { ForcedFault } from "../../faults/injector.ts";
 import type { FaultSite } from "../../faults/sites.ts";
 import type { DType } from "../../tensor/matrix.ts";
-import type { ExchangeShape } from "../exchange.ts";
+import type { SharedAreas } from "../workers-transport.ts";
 
 /** A data split in shared memory (pixels as bytes, as in `ImageDataset`). */
 export interface SharedSplit {
@@ -70,18 +70,18 @@ export interface NodeSetup {
   readonly module: WebAssembly.Module | null;
   /** This node's kernel memory (created by the main thread so that it outlives the Worker). */
   readonly memory: WebAssembly.Memory;
-  readonly barrier: Int32Array;
+  /** The compute gate's state (at most `cores` nodes compute at once). */
   readonly gate: Int32Array;
-  readonly exchange: SharedArrayBuffer;
-  readonly exchangeShape: ExchangeShape;
-  /** P × {@link voteLength} bytes. */
-  readonly votes: Uint8Array;
-  /** 3 banks × P × ({@link PHASE_NAMES} + 1) float64: busy ms per phase and modelled link seconds. */
-  readonly stats: Float64Array;
-  /** Scratch for generating the initial weights: the largest layer, shared by all nodes. */
-  readonly initScratch: SharedArrayBuffer;
   readonly train: SharedSplit;
   readonly test: SharedSplit;
+}
+
+/**
+ * Payload of a Worker's `init` request: the setup and the shared areas of the `workers` transport
+ * (votes: P × {@link voteLength} bytes; stats: 3 banks × P × ({@link PHASE_NAMES} + 1) float64).
+ */
+export interface WorkerSetup extends NodeSetup {
+  readonly areas: SharedAreas;
 }
 
 /** Where a node's blocks are, so that peers can read them (regeneration, export). */

@@ -8,11 +8,13 @@
  */
 
 import { serveNode } from "../serve.ts";
+import { WorkersTransport } from "../workers-transport.ts";
 import { type LinkModel, NodeProgram } from "./program.ts";
-import type { NodeSetup, PeerTable } from "./setup.ts";
+import type { PeerTable, WorkerSetup } from "./setup.ts";
 import type { NodeSnapshot } from "./snapshot.ts";
 
 let program: NodeProgram | undefined;
+let transport: WorkersTransport | undefined;
 
 function node(): NodeProgram {
   if (!program) throw new Error("the node was not initialised");
@@ -21,14 +23,17 @@ function node(): NodeProgram {
 
 serveNode({
   init(payload, context) {
-    program = new NodeProgram(payload as NodeSetup);
+    const setup = payload as WorkerSetup;
+    transport = new WorkersTransport(setup.areas, setup.node, setup.nodes, setup.training.timeout * 1000);
+    program = new NodeProgram(setup, transport);
     program.onProgress = (iteration) => context.notify("progress", iteration);
     program.onPhase = (phase) => (context.phase = phase);
     return program.blocks();
   },
   connect(payload) {
     const { peers, link } = payload as { peers: PeerTable; link: LinkModel };
-    node().connect(peers, link);
+    transport!.connect(peers);
+    node().connect(link);
     return true;
   },
   initWeights() {
