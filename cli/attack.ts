@@ -6,8 +6,9 @@
  * <injections.jsonl or run folder>` re-runs exactly the recorded injections and checks that every
  * outcome is reproduced (exit 1 otherwise).
  *
- * The training-run target (`--train`) is not part of this command yet; see lib/attack/ and
- * lib/faults/registry.ts for what it will reuse.
+ * With `--train <train config>` the target is a training run instead (cli/attack-train.ts):
+ * short seeded runs of the configured strategy with faults at `--sites`, each judged against the
+ * fault-free run with the same seed, written in the same formats.
  *
  * @module
  */
@@ -47,6 +48,7 @@ import { collectEnvironment } from "../lib/results/environment.ts";
 import { Progress, type ProgressMode } from "../lib/results/progress.ts";
 import { createRunDirectory } from "../lib/results/run-directory.ts";
 import type { DType } from "../lib/tensor/matrix.ts";
+import { runTrainAttack } from "./attack-train.ts";
 import type { Command } from "./command.ts";
 
 /** The `attack` flags. */
@@ -90,6 +92,32 @@ export const attackSchema = {
     exclusiveMin: true,
     description: "factor on the tolerance's scale (max |message|); ≈ √terms emulates a layer's sums",
     group: "Target",
+  }),
+  train: option.string<string | undefined>({
+    default: undefined,
+    description:
+      'attack a training run: a train config JSON file, an inline JSON object, or --train="<train flags>"',
+    placeholder: "config",
+    group: "Training target",
+  }),
+  sites: option.string<string | undefined>({
+    default: undefined,
+    description: "with --train: comma-separated fault sites (one row group each), or all (default stored)",
+    placeholder: "sites",
+    group: "Training target",
+  }),
+  trainSeeds: option.int({
+    default: 1,
+    min: 1,
+    max: 1000,
+    description: "with --train: training seeds the trials cycle through (one fault-free run each)",
+    group: "Training target",
+  }),
+  weightTolerance: option.number<number | undefined>({
+    default: undefined,
+    min: 0,
+    description: "with --train: relative weight difference still the same result (default 1e-4 f32, 1e-9 f64)",
+    group: "Training target",
   }),
   model: option.string({
     default: "additive",
@@ -192,14 +220,14 @@ export const attackSchema = {
   trials: option.int({
     default: 1000,
     min: 1,
-    description: "trials per row (stage, model, t)",
+    description: "trials per row (stage, model, t); with --train default 20 training runs",
     group: "Campaign",
   }),
   trialBudget: option.number({
     default: 1,
     min: 0,
     exclusiveMin: true,
-    description: "seconds a decode may take before the trial counts as a hang",
+    description: "seconds a decode (with --train: a run; default 10× the fault-free run) may take before a hang",
     group: "Campaign",
   }),
   seed: option.int({
@@ -241,10 +269,11 @@ export const attackSchema = {
   }),
 };
 
-type AttackValues = Values<typeof attackSchema>;
+/** The parsed `attack` flags. */
+export type AttackValues = Values<typeof attackSchema>;
 
 /** Flags given on the command line (`--flag` or `--flag=value`), as schema keys. */
-function givenFlags(argv: readonly string[]): Set<string> {
+export function givenFlags(argv: readonly string[]): Set<string> {
   const given = new Set<string>();
   for (const a of argv) {
     const m = /^--([^=]+)/.exec(a);
@@ -253,7 +282,8 @@ function givenFlags(argv: readonly string[]): Set<string> {
   return given;
 }
 
-const MODEL_FLAGS: readonly (keyof ModelParameters)[] = [
+/** The flags of the fault models' parameters. */
+export const MODEL_FLAGS: readonly (keyof ModelParameters)[] = [
   "density",
   "amplitude",
   "bits",
@@ -264,8 +294,11 @@ const MODEL_FLAGS: readonly (keyof ModelParameters)[] = [
   "inner",
 ];
 
-/** The campaign the flags describe (checked against the code). */
-function campaignFromFlags(values: AttackValues, given: Set<string>): CampaignConfig {
+/** The fault models and their parameters the flags name (parameters that no model reads are errors). */
+export function modelsFromFlags(
+  values: AttackValues,
+  given: Set<string>,
+): { models: string[]; parameters: ModelParameters } {
   const models = values.model.split(",").map((m) => m.trim()).filter((m) => m !== "");
   models.forEach((m) => checkModelName(m));
   const parameters: ModelParameters = {
@@ -284,6 +317,12 @@ function campaignFromFlags(values: AttackValues, given: Set<string>): CampaignCo
       throw new UsageError(`--${kebab} does not apply to --model ${models.join(",")}; see --help`);
     }
   }
+  return { models, parameters };
+}
+
+/** The campaign the flags describe (checked against the code). */
+function campaignFromFlags(values: AttackValues, given: Set<string>): CampaignConfig {
+  const { models, parameters } = modelsFromFlags(values, given);
   const code = codeSpecFrom(values);
   const layerCode = buildLayerCode(code);
   const stages: StageName[] = values.stage === "both" ? [...STAGE_NAMES] : [values.stage as StageName];
@@ -361,10 +400,19 @@ export const attackCommand: Command<typeof attackSchema> = {
     "deno task cli attack --code replication --r 3 --model additive --rate 0.01,0.05",
     "deno task cli attack --model mercurial --probability 0.2 --inner bitflip --errors 1 --sequence 1000",
     "deno task cli attack --replay results/attack-20250101T120000Z",
+    "deno task cli attack --train results/codenet-20250101T120000Z/config.json --sites product,stored --errors 0..2 --trials 20",
+    'deno task cli attack --train="--dataset synthetic --layers 784,32,10 --train-samples 40 --strategy replication" --sites message --model bitflip --bit-class exponent --errors 1 --trials 10',
   ],
   schema: attackSchema,
   async run(values, argv) {
     const given = givenFlags(argv);
+    if (values.train !== undefined) return await runTrainAttack(values, given);
+    const trainOnly = (["sites", "trainSeeds", "weightTolerance"] as const).find((f) => given.has(f));
+    if (trainOnly !== undefined) {
+      throw new UsageError(
+        `--${trainOnly.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())} needs --train (the training-run target)`,
+      );
+    }
     const replay = values.replay !== undefined ? await readReplay(values.replay) : undefined;
     if (replay !== undefined) {
       const extra = [...given].filter((f) => !["replay", "out", "json", "progress", "debug"].includes(f));
