@@ -116,7 +116,8 @@ export const attackSchema = {
   weightTolerance: option.number<number | undefined>({
     default: undefined,
     min: 0,
-    description: "with --train: relative weight difference still the same result (default 1e-4 f32, 1e-9 f64)",
+    description:
+      "with --train: relative weight difference still the same result (default 1e-4 f32, 1e-9 f64)",
     group: "Training target",
   }),
   model: option.string({
@@ -227,7 +228,8 @@ export const attackSchema = {
     default: 1,
     min: 0,
     exclusiveMin: true,
-    description: "seconds a decode (with --train: a run; default 10× the fault-free run) may take before a hang",
+    description:
+      "seconds a decode (with --train: a run; default 10× the fault-free run) may take before a hang",
     group: "Campaign",
   }),
   seed: option.int({
@@ -410,7 +412,9 @@ export const attackCommand: Command<typeof attackSchema> = {
     const trainOnly = (["sites", "trainSeeds", "weightTolerance"] as const).find((f) => given.has(f));
     if (trainOnly !== undefined) {
       throw new UsageError(
-        `--${trainOnly.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())} needs --train (the training-run target)`,
+        `--${
+          trainOnly.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
+        } needs --train (the training-run target)`,
       );
     }
     const replay = values.replay !== undefined ? await readReplay(values.replay) : undefined;

@@ -72,7 +72,10 @@ Deno.test("training campaign, one additive fault per stage: codenet corrects, re
   const uncoded = await campaign(UNCODED, 2);
   assert.equal(uncoded.row.counts.corrected + uncoded.row.counts.detected, 0);
   assert.equal(uncoded.row.counts.silent + uncoded.row.counts.masked, 2);
-  assert.ok(uncoded.row.counts.silent >= 1, "an additive U(−5, 5) fault in a product must change the weights");
+  assert.ok(
+    uncoded.row.counts.silent >= 1,
+    "an additive U(−5, 5) fault in a product must change the weights",
+  );
   for (const t of uncoded.trials) assert.equal(t.metrics.rollbacks, 0);
 });
 
@@ -150,7 +153,10 @@ Deno.test("training target: bad train flags and impossible campaigns are one-lin
     weightTolerance: 0,
   };
   assert.throws(() => validateTrainCampaign(config, target), /only 1 distinct faulty symbols/);
-  assert.throws(() => validateTrainCampaign({ ...config, errors: [1], models: ["crash"] }, target), UsageError);
+  assert.throws(
+    () => validateTrainCampaign({ ...config, errors: [1], models: ["crash"] }, target),
+    UsageError,
+  );
 });
 
 const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;

@@ -30,7 +30,12 @@ import type { Strategy, StrategyContext } from "../train/strategy.ts";
 import { clopperPearson, type Interval } from "./interval.ts";
 import { type Outcome, OUTCOMES } from "./outcome.ts";
 import { type Theory, theoryFor } from "./theory.ts";
-import { planTrainRows, type TrainCampaignConfig, type TrainRowPlan, type TrainTarget } from "./train-config.ts";
+import {
+  planTrainRows,
+  type TrainCampaignConfig,
+  type TrainRowPlan,
+  type TrainTarget,
+} from "./train-config.ts";
 import { classifyTrainTrial, weightDifference } from "./train-outcome.ts";
 import { drawStrike } from "./train-plan.ts";
 
@@ -240,7 +245,9 @@ class Tally {
   }
 
   intervals(): Record<Outcome, Interval> {
-    return Object.fromEntries(OUTCOMES.map((o) => [o, clopperPearson(this.counts[o], this.trials)])) as Record<
+    return Object.fromEntries(
+      OUTCOMES.map((o) => [o, clopperPearson(this.counts[o], this.trials)]),
+    ) as Record<
       Outcome,
       Interval
     >;

@@ -88,7 +88,9 @@ export function defaultWeightTolerance(dtype: string): number {
 /** Parses `--train` (file, inline JSON object, or flags) into train values and their explicit keys. */
 function parseTrainArgument(text: string) {
   const trimmed = text.trim();
-  if (trimmed === "") throw new UsageError("--train: give a train config file, a JSON object, or train flags");
+  if (trimmed === "") {
+    throw new UsageError("--train: give a train config file, a JSON object, or train flags");
+  }
   if (trimmed.startsWith("--")) {
     const argv = trimmed.split(/\s+/);
     return { ...parseOptions(trainSchema, argv), name: "--train" };
@@ -138,7 +140,12 @@ export function resolveTrainTarget(text: string): TrainTarget {
   } catch (e) {
     throw new UsageError(`${name}: ${(e as Error).message}`);
   }
-  const flags = configFileObject(trainSchema, config, ["out", "name", ...CAMPAIGN_OWNED, ...unusedKeys(config)]);
+  const flags = configFileObject(trainSchema, config, [
+    "out",
+    "name",
+    ...CAMPAIGN_OWNED,
+    ...unusedKeys(config),
+  ]);
   return { config, code, flags };
 }
 

@@ -180,7 +180,9 @@ export function formatTrainTable(result: TrainCampaignResult): string {
   const lines: string[] = [];
   lines.push(
     `codenet attack · training target · ${c.strategy} (${label.code} ${label.parameters}, ${target.code.nodes} nodes) · ` +
-      `${c.layers.join("-")} ${c.dtype} · ${iterations} iterations, batch ${c.batch}, checkpoint every ${c.checkpointEvery} · ` +
+      `${
+        c.layers.join("-")
+      } ${c.dtype} · ${iterations} iterations, batch ${c.batch}, checkpoint every ${c.checkpointEvery} · ` +
       `${config.trials} trials per row · seed ${config.seed}`,
   );
   if (th !== undefined) {
@@ -195,7 +197,15 @@ export function formatTrainTable(result: TrainCampaignResult): string {
     `fault-free references: ${refs}; trial budget ${result.budgetSeconds.toPrecision(3)} s; ` +
       `same result = relative weight difference ≤ ${config.weightTolerance}`,
   );
-  const header = ["site", "t", "trials", ...OUTCOMES.map((o) => SHORT[o] ?? o), "silent≤95%", "max diff", "expected"];
+  const header = [
+    "site",
+    "t",
+    "trials",
+    ...OUTCOMES.map((o) => SHORT[o] ?? o),
+    "silent≤95%",
+    "max diff",
+    "expected",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, i === 0 ? 9 : 6));
   for (const model of config.models) {
     const rows = result.rows.filter((r) => r.model === model);

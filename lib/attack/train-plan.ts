@@ -49,7 +49,9 @@ export function strikeOptions(code: LayerCode, layers: number, site: FaultSite):
   const backwardLayers = site === "nonlinear"
     ? Array.from({ length: layers - 1 }, (_, i) => i)
     : Array.from({ length: layers - 1 }, (_, i) => i + 1);
-  for (const l of stages ? backwardLayers : []) options.push({ phase: "backward", layer: l, groups: backward });
+  for (const l of stages ? backwardLayers : []) {
+    options.push({ phase: "backward", layer: l, groups: backward });
+  }
   if (site === "update" || site === "stored") {
     for (let l = 0; l < layers; l++) options.push({ phase: "update", layer: l, groups: null });
   }
