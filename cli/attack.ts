@@ -6,20 +6,22 @@
  * <injections.jsonl or run folder>` re-runs exactly the recorded injections and checks that every
  * outcome is reproduced (exit 1 otherwise).
  *
- * With `--train <train config>` the target is a training run instead (cli/attack-train.ts):
+ * With `--train <train config>` the target is a training run instead (lib/attack/train-*.ts):
  * short seeded runs of the configured strategy with faults at `--sites`, each judged against the
- * fault-free run with the same seed, written in the same formats.
+ * fault-free run with the same seed, written in the same formats. The train config fixes the
+ * code, decoder and precision, so the stage target's flags for them are refused.
  *
  * @module
  */
 
 import { join } from "node:path";
-import { option, type Values } from "../lib/config/options.ts";
+import { flagName, option, type Values } from "../lib/config/options.ts";
 import { UsageError } from "../lib/errors.ts";
 import { buildLayerCode } from "../lib/codes/build.ts";
 import { codeOptions, codeSpecFrom, layerSizeOptions } from "../lib/codes/code-options.ts";
 import { DECODE_MODES, type DecodeMode } from "../lib/codes/decoder.ts";
 import { BIT_CLASSES } from "../lib/faults/bits.ts";
+import { type FaultSite, parseSites } from "../lib/faults/sites.ts";
 import { checkModelName, FAULT_MODELS, type ModelParameters, parametersOf } from "../lib/faults/registry.ts";
 import {
   attackJson,
@@ -27,12 +29,15 @@ import {
   type CampaignHooks,
   type CampaignResult,
   type CodeLabel,
+  defaultWeightTolerance,
   formatAttackTable,
   headerLine,
   parseInjectionLog,
   planRows,
   replayCampaign,
+  resolveTrainTarget,
   runCampaign,
+  runTrainAttack,
   type Schedule,
   SCHEDULES,
   STAGE_NAMES,
@@ -41,6 +46,7 @@ import {
   toleranceCsv,
   trialLines,
   validateCampaign,
+  validateTrainCampaign,
 } from "../lib/attack/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../lib/io/atomic.ts";
 import { AtomicLineWriter } from "../lib/io/atomic-stream.ts";
@@ -48,7 +54,6 @@ import { collectEnvironment } from "../lib/results/environment.ts";
 import { Progress, type ProgressMode } from "../lib/results/progress.ts";
 import { createRunDirectory } from "../lib/results/run-directory.ts";
 import type { DType } from "../lib/tensor/matrix.ts";
-import { runTrainAttack } from "./attack-train.ts";
 import type { Command } from "./command.ts";
 
 /** The `attack` flags. */
@@ -275,7 +280,7 @@ export const attackSchema = {
 export type AttackValues = Values<typeof attackSchema>;
 
 /** Flags given on the command line (`--flag` or `--flag=value`), as schema keys. */
-export function givenFlags(argv: readonly string[]): Set<string> {
+function givenFlags(argv: readonly string[]): Set<string> {
   const given = new Set<string>();
   for (const a of argv) {
     const m = /^--([^=]+)/.exec(a);
@@ -284,8 +289,7 @@ export function givenFlags(argv: readonly string[]): Set<string> {
   return given;
 }
 
-/** The flags of the fault models' parameters. */
-export const MODEL_FLAGS: readonly (keyof ModelParameters)[] = [
+const MODEL_FLAGS: readonly (keyof ModelParameters)[] = [
   "density",
   "amplitude",
   "bits",
@@ -297,7 +301,7 @@ export const MODEL_FLAGS: readonly (keyof ModelParameters)[] = [
 ];
 
 /** The fault models and their parameters the flags name (parameters that no model reads are errors). */
-export function modelsFromFlags(
+function modelsFromFlags(
   values: AttackValues,
   given: Set<string>,
 ): { models: string[]; parameters: ModelParameters } {
@@ -391,6 +395,83 @@ async function readReplay(path: string) {
   }
 }
 
+/** Flags that mean something with `--train`. */
+const TRAIN_TARGET_FLAGS: ReadonlySet<string> = new Set([
+  "train",
+  "sites",
+  "trainSeeds",
+  "weightTolerance",
+  "model",
+  ...MODEL_FLAGS,
+  "errors",
+  "rate",
+  "trials",
+  "trialBudget",
+  "seed",
+  "out",
+  "json",
+  "progress",
+  "debug",
+]);
+
+/** Default trials per row of the training target (each one is a training run). */
+export const DEFAULT_TRAIN_TRIALS = 20;
+
+/** The `--sites` list (parseSites names the train flag in its errors). */
+function sitesOf(text: string): FaultSite[] {
+  try {
+    return parseSites(text);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(e.message.replace("--fault-sites", "--sites"));
+    throw e;
+  }
+}
+
+/** The training campaign the flags describe (checked against the train config). */
+function trainCampaignFromFlags(values: AttackValues, given: Set<string>) {
+  const stray = [...given].find((f) => !TRAIN_TARGET_FLAGS.has(f));
+  if (stray !== undefined) {
+    throw new UsageError(
+      `--${flagName(stray)} is a flag of the stage target; with --train the train config sets the code, ` +
+        `decoder and precision (see --help)`,
+    );
+  }
+  const target = resolveTrainTarget(values.train!);
+  const { models, parameters } = modelsFromFlags(values, given);
+  const errors = values.rate === undefined ? values.errors ?? [1] : values.errors;
+  const config = validateTrainCampaign({
+    train: target.flags,
+    sites: sitesOf(values.sites ?? "stored"),
+    models,
+    parameters,
+    ...(errors !== undefined ? { errors } : {}),
+    ...(values.rate !== undefined ? { rates: values.rate } : {}),
+    trials: given.has("trials") ? values.trials : DEFAULT_TRAIN_TRIALS,
+    trainSeeds: values.trainSeeds,
+    seed: values.seed,
+    ...(given.has("trialBudget") ? { budgetSeconds: values.trialBudget } : {}),
+    weightTolerance: values.weightTolerance ?? defaultWeightTolerance(target.config.dtype),
+  }, target);
+  return { config, target };
+}
+
+/** `attack --train`: runs the training campaign, prints the table (or `--json`); the exit code. */
+async function runTrainTarget(values: AttackValues, given: Set<string>): Promise<number> {
+  const { config, target } = trainCampaignFromFlags(values, given);
+  const outcome = await runTrainAttack(config, target, {
+    out: values.out,
+    progress: values.progress as ProgressMode,
+  });
+  if (values.json) {
+    console.log(JSON.stringify(outcome.json));
+    console.error(outcome.summary);
+  } else {
+    console.log(outcome.table);
+    console.log(`\n${outcome.summary}`);
+  }
+  return 0;
+}
+
 /** The `attack` command. */
 export const attackCommand: Command<typeof attackSchema> = {
   name: "attack",
@@ -408,7 +489,7 @@ export const attackCommand: Command<typeof attackSchema> = {
   schema: attackSchema,
   async run(values, argv) {
     const given = givenFlags(argv);
-    if (values.train !== undefined) return await runTrainAttack(values, given);
+    if (values.train !== undefined) return await runTrainTarget(values, given);
     const trainOnly = (["sites", "trainSeeds", "weightTolerance"] as const).find((f) => given.has(f));
     if (trainOnly !== undefined) {
       throw new UsageError(

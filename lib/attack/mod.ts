@@ -92,6 +92,7 @@ export {
   validateTrainCampaign,
 } from "./train-config.ts";
 export { classifyTrainTrial, weightDifference } from "./train-outcome.ts";
+export { runTrainAttack, type TrainRunOptions, type TrainRunOutcome } from "./train-run.ts";
 export {
   formatTrainTable,
   trainAttackJson,
