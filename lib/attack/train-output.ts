@@ -177,9 +177,12 @@ export function formatTrainTable(result: TrainCampaignResult): string {
   const names = replicated ? ["r−2", "⌊(r−1)/2⌋", "r−1"] : ["P−Q−1", "⌊(P−Q)/2⌋", "P−Q"];
   const th = result.rows[0]?.theory;
   const iterations = result.references[0]?.iterations ?? 0;
+  const codeName = label.parameters.startsWith(label.code)
+    ? label.parameters
+    : `${label.code} ${label.parameters}`;
   const lines: string[] = [];
   lines.push(
-    `codenet attack · training target · ${c.strategy} (${label.code} ${label.parameters}, ${target.code.nodes} nodes) · ` +
+    `codenet attack · training target · ${c.strategy} (${codeName}, ${target.code.nodes} nodes) · ` +
       `${
         c.layers.join("-")
       } ${c.dtype} · ${iterations} iterations, batch ${c.batch}, checkpoint every ${c.checkpointEvery} · ` +
