@@ -6,19 +6,22 @@
  * <injections.jsonl or run folder>` re-runs exactly the recorded injections and checks that every
  * outcome is reproduced (exit 1 otherwise).
  *
- * The training-run target (`--train`) is not part of this command yet; see lib/attack/ and
- * lib/faults/registry.ts for what it will reuse.
+ * With `--train <train config>` the target is a training run instead (lib/attack/train-*.ts):
+ * short seeded runs of the configured strategy with faults at `--sites`, each judged against the
+ * fault-free run with the same seed, written in the same formats. The train config fixes the
+ * code, decoder and precision, so the stage target's flags for them are refused.
  *
  * @module
  */
 
 import { join } from "node:path";
-import { option, type Values } from "../lib/config/options.ts";
+import { flagName, option, type Values } from "../lib/config/options.ts";
 import { UsageError } from "../lib/errors.ts";
 import { buildLayerCode } from "../lib/codes/build.ts";
 import { codeOptions, codeSpecFrom, layerSizeOptions } from "../lib/codes/code-options.ts";
 import { DECODE_MODES, type DecodeMode } from "../lib/codes/decoder.ts";
 import { BIT_CLASSES } from "../lib/faults/bits.ts";
+import { type FaultSite, parseSites } from "../lib/faults/sites.ts";
 import { checkModelName, FAULT_MODELS, type ModelParameters, parametersOf } from "../lib/faults/registry.ts";
 import {
   attackJson,
@@ -26,12 +29,15 @@ import {
   type CampaignHooks,
   type CampaignResult,
   type CodeLabel,
+  defaultWeightTolerance,
   formatAttackTable,
   headerLine,
   parseInjectionLog,
   planRows,
   replayCampaign,
+  resolveTrainTarget,
   runCampaign,
+  runTrainAttack,
   type Schedule,
   SCHEDULES,
   STAGE_NAMES,
@@ -40,6 +46,7 @@ import {
   toleranceCsv,
   trialLines,
   validateCampaign,
+  validateTrainCampaign,
 } from "../lib/attack/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../lib/io/atomic.ts";
 import { AtomicLineWriter } from "../lib/io/atomic-stream.ts";
@@ -90,6 +97,33 @@ export const attackSchema = {
     exclusiveMin: true,
     description: "factor on the tolerance's scale (max |message|); ≈ √terms emulates a layer's sums",
     group: "Target",
+  }),
+  train: option.string<string | undefined>({
+    default: undefined,
+    description:
+      'attack a training run: a train config JSON file, an inline JSON object, or --train="<train flags>"',
+    placeholder: "config",
+    group: "Training target",
+  }),
+  sites: option.string<string | undefined>({
+    default: undefined,
+    description: "with --train: comma-separated fault sites (one row group each), or all (default stored)",
+    placeholder: "sites",
+    group: "Training target",
+  }),
+  trainSeeds: option.int({
+    default: 1,
+    min: 1,
+    max: 1000,
+    description: "with --train: training seeds the trials cycle through (one fault-free run each)",
+    group: "Training target",
+  }),
+  weightTolerance: option.number<number | undefined>({
+    default: undefined,
+    min: 0,
+    description:
+      "with --train: relative weight difference still the same result (default 1e-4 f32, 1e-9 f64)",
+    group: "Training target",
   }),
   model: option.string({
     default: "additive",
@@ -192,14 +226,15 @@ export const attackSchema = {
   trials: option.int({
     default: 1000,
     min: 1,
-    description: "trials per row (stage, model, t)",
+    description: "trials per row (stage, model, t); with --train default 20 training runs",
     group: "Campaign",
   }),
   trialBudget: option.number({
     default: 1,
     min: 0,
     exclusiveMin: true,
-    description: "seconds a decode may take before the trial counts as a hang",
+    description:
+      "seconds a decode (with --train: a run; default 10× the fault-free run) may take before a hang",
     group: "Campaign",
   }),
   seed: option.int({
@@ -241,7 +276,8 @@ export const attackSchema = {
   }),
 };
 
-type AttackValues = Values<typeof attackSchema>;
+/** The parsed `attack` flags. */
+export type AttackValues = Values<typeof attackSchema>;
 
 /** Flags given on the command line (`--flag` or `--flag=value`), as schema keys. */
 function givenFlags(argv: readonly string[]): Set<string> {
@@ -264,8 +300,11 @@ const MODEL_FLAGS: readonly (keyof ModelParameters)[] = [
   "inner",
 ];
 
-/** The campaign the flags describe (checked against the code). */
-function campaignFromFlags(values: AttackValues, given: Set<string>): CampaignConfig {
+/** The fault models and their parameters the flags name (parameters that no model reads are errors). */
+function modelsFromFlags(
+  values: AttackValues,
+  given: Set<string>,
+): { models: string[]; parameters: ModelParameters } {
   const models = values.model.split(",").map((m) => m.trim()).filter((m) => m !== "");
   models.forEach((m) => checkModelName(m));
   const parameters: ModelParameters = {
@@ -284,6 +323,12 @@ function campaignFromFlags(values: AttackValues, given: Set<string>): CampaignCo
       throw new UsageError(`--${kebab} does not apply to --model ${models.join(",")}; see --help`);
     }
   }
+  return { models, parameters };
+}
+
+/** The campaign the flags describe (checked against the code). */
+function campaignFromFlags(values: AttackValues, given: Set<string>): CampaignConfig {
+  const { models, parameters } = modelsFromFlags(values, given);
   const code = codeSpecFrom(values);
   const layerCode = buildLayerCode(code);
   const stages: StageName[] = values.stage === "both" ? [...STAGE_NAMES] : [values.stage as StageName];
@@ -350,6 +395,83 @@ async function readReplay(path: string) {
   }
 }
 
+/** Flags that mean something with `--train`. */
+const TRAIN_TARGET_FLAGS: ReadonlySet<string> = new Set([
+  "train",
+  "sites",
+  "trainSeeds",
+  "weightTolerance",
+  "model",
+  ...MODEL_FLAGS,
+  "errors",
+  "rate",
+  "trials",
+  "trialBudget",
+  "seed",
+  "out",
+  "json",
+  "progress",
+  "debug",
+]);
+
+/** Default trials per row of the training target (each one is a training run). */
+export const DEFAULT_TRAIN_TRIALS = 20;
+
+/** The `--sites` list (parseSites names the train flag in its errors). */
+function sitesOf(text: string): FaultSite[] {
+  try {
+    return parseSites(text);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(e.message.replace("--fault-sites", "--sites"));
+    throw e;
+  }
+}
+
+/** The training campaign the flags describe (checked against the train config). */
+function trainCampaignFromFlags(values: AttackValues, given: Set<string>) {
+  const stray = [...given].find((f) => !TRAIN_TARGET_FLAGS.has(f));
+  if (stray !== undefined) {
+    throw new UsageError(
+      `--${flagName(stray)} is a flag of the stage target; with --train the train config sets the code, ` +
+        `decoder and precision (see --help)`,
+    );
+  }
+  const target = resolveTrainTarget(values.train!);
+  const { models, parameters } = modelsFromFlags(values, given);
+  const errors = values.rate === undefined ? values.errors ?? [1] : values.errors;
+  const config = validateTrainCampaign({
+    train: target.flags,
+    sites: sitesOf(values.sites ?? "stored"),
+    models,
+    parameters,
+    ...(errors !== undefined ? { errors } : {}),
+    ...(values.rate !== undefined ? { rates: values.rate } : {}),
+    trials: given.has("trials") ? values.trials : DEFAULT_TRAIN_TRIALS,
+    trainSeeds: values.trainSeeds,
+    seed: values.seed,
+    ...(given.has("trialBudget") ? { budgetSeconds: values.trialBudget } : {}),
+    weightTolerance: values.weightTolerance ?? defaultWeightTolerance(target.config.dtype),
+  }, target);
+  return { config, target };
+}
+
+/** `attack --train`: runs the training campaign, prints the table (or `--json`); the exit code. */
+async function runTrainTarget(values: AttackValues, given: Set<string>): Promise<number> {
+  const { config, target } = trainCampaignFromFlags(values, given);
+  const outcome = await runTrainAttack(config, target, {
+    out: values.out,
+    progress: values.progress as ProgressMode,
+  });
+  if (values.json) {
+    console.log(JSON.stringify(outcome.json));
+    console.error(outcome.summary);
+  } else {
+    console.log(outcome.table);
+    console.log(`\n${outcome.summary}`);
+  }
+  return 0;
+}
+
 /** The `attack` command. */
 export const attackCommand: Command<typeof attackSchema> = {
   name: "attack",
@@ -361,10 +483,21 @@ export const attackCommand: Command<typeof attackSchema> = {
     "deno task cli attack --code replication --r 3 --model additive --rate 0.01,0.05",
     "deno task cli attack --model mercurial --probability 0.2 --inner bitflip --errors 1 --sequence 1000",
     "deno task cli attack --replay results/attack-20250101T120000Z",
+    "deno task cli attack --train results/codenet-20250101T120000Z/config.json --sites product,stored --errors 0..2 --trials 20",
+    'deno task cli attack --train="--dataset synthetic --layers 784,32,10 --train-samples 40 --strategy replication" --sites message --model bitflip --bit-class exponent --errors 1 --trials 10',
   ],
   schema: attackSchema,
   async run(values, argv) {
     const given = givenFlags(argv);
+    if (values.train !== undefined) return await runTrainTarget(values, given);
+    const trainOnly = (["sites", "trainSeeds", "weightTolerance"] as const).find((f) => given.has(f));
+    if (trainOnly !== undefined) {
+      throw new UsageError(
+        `--${
+          trainOnly.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
+        } needs --train (the training-run target)`,
+      );
+    }
     const replay = values.replay !== undefined ? await readReplay(values.replay) : undefined;
     if (replay !== undefined) {
       const extra = [...given].filter((f) => !["replay", "out", "json", "progress", "debug"].includes(f));

@@ -10,18 +10,21 @@ import type { CampaignResult, RowResult } from "./campaign.ts";
 import { OUTCOMES } from "./outcome.ts";
 import type { CodeLabel } from "./tolerance-table.ts";
 
-const SHORT: Record<string, string> = {
+/** Short column names of the longer outcomes. */
+export const SHORT: Record<string, string> = {
   "false-alarm": "f-alarm",
   undetectable: "undetect",
   mislocated: "misloc",
 };
 
-function pct(x: number): string {
+/** A rate as a percentage with two significant digits below 10 %. */
+export function pct(x: number): string {
   const v = 100 * x;
   return v === 0 ? "0 %" : v >= 10 ? `${v.toFixed(1)} %` : `${v.toPrecision(2)} %`;
 }
 
-function cells(values: readonly string[], widths: readonly number[]): string {
+/** A table line: the first two cells left-aligned, the others right-aligned. */
+export function cells(values: readonly string[], widths: readonly number[]): string {
   return values.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(" ");
 }
 

@@ -170,6 +170,9 @@ export function parseInjectionLog(text: string, file = "injections.jsonl"): Inje
       if (o.type !== "campaign" || typeof o.config !== "object") {
         fail(where, "the first line must be the campaign header (is this an attack injections.jsonl?)");
       }
+      if (o.target === "train") {
+        fail(where, "a training campaign's log; --replay re-runs stage campaigns only");
+      }
       if (o.version !== INJECTION_LOG_VERSION) {
         fail(where, `format version ${o.version}, this codenet reads ${INJECTION_LOG_VERSION}`);
       }

@@ -13,10 +13,15 @@
  *   ({@link headerLine}, {@link trialLines}, {@link parseInjectionLog}) and the outputs
  *   ({@link toleranceCsv}, {@link attackJson}, {@link formatAttackTable}).
  *
+ * - the training-run target ({@link runTrainCampaign}): short seeded training runs of a
+ *   distributed strategy with faults at chosen sites, each judged against the fault-free run with
+ *   the same training seed; its rows are (site, model, t or rate) and its outputs use the same
+ *   formats ({@link trainToleranceCsv}, {@link trainAttackJson}, {@link formatTrainTable},
+ *   {@link trainHeaderLine}, {@link trainTrialLines}).
+ *
  * The fault models live in lib/faults/ (`buildFaultModel` for one buffer, `buildStageAttack` for
- * a stage). A training-run target reuses the buffer models through `FaultInjector`'s `model`
- * option, the schedules' stream layout, the outcome classes and intervals, and the CSV/JSON
- * writers; only the trial (a training step or run instead of one decode) is its own.
+ * a stage); the training target passes a buffer model's name and parameters to every node
+ * (lib/faults/node-injector.ts), which builds it for its `FaultInjector`.
  *
  * @example
  * ```ts
@@ -69,3 +74,30 @@ export {
   TOLERANCE_COLUMNS,
   toleranceCsv,
 } from "./tolerance-table.ts";
+export {
+  runTrainCampaign,
+  type TrainCampaignHooks,
+  type TrainCampaignResult,
+  type TrainReference,
+  type TrainRowResult,
+  type TrainTrialResult,
+} from "./train-campaign.ts";
+export {
+  defaultWeightTolerance,
+  planTrainRows,
+  resolveTrainTarget,
+  type TrainCampaignConfig,
+  type TrainRowPlan,
+  type TrainTarget,
+  validateTrainCampaign,
+} from "./train-config.ts";
+export { classifyTrainTrial, weightDifference } from "./train-outcome.ts";
+export { runTrainAttack, type TrainRunOptions, type TrainRunOutcome } from "./train-run.ts";
+export {
+  formatTrainTable,
+  trainAttackJson,
+  trainCodeLabel,
+  trainHeaderLine,
+  trainToleranceCsv,
+  trainTrialLines,
+} from "./train-output.ts";

@@ -9,8 +9,9 @@
 
 import { stringify } from "csv-stringify/sync";
 import type { CampaignResult, RowResult } from "./campaign.ts";
-import { clopperPearson } from "./interval.ts";
+import { clopperPearson, type Interval } from "./interval.ts";
 import { type Outcome, OUTCOMES } from "./outcome.ts";
+import type { Theory } from "./theory.ts";
 
 /** `false-alarm` → `false_alarm`. */
 export function outcomeKey(o: Outcome): string {
@@ -49,47 +50,84 @@ export const TOLERANCE_COLUMNS: readonly string[] = [
   "skipped",
 ];
 
+/** What a `tolerance.csv` record reads from a row (stage campaign rows and training rows). */
+export interface ToleranceRow {
+  /** The stage, or the fault site of a training row. */
+  readonly stage: string;
+  readonly P: number;
+  readonly Q: number;
+  readonly model: string;
+  readonly label: string;
+  readonly t?: number;
+  readonly rate?: number;
+  readonly erasures: number;
+  readonly trials: number;
+  readonly counts: Readonly<Record<Outcome, number>>;
+  readonly intervals: Readonly<Record<Outcome, Interval>>;
+  readonly theory: Theory;
+  readonly seconds: number;
+  readonly skipped?: string;
+}
+
+/** The campaign-wide columns of a record. */
+export interface ToleranceSettings {
+  readonly mode: string;
+  readonly dtype: string;
+  readonly schedule: string;
+}
+
+/** One `tolerance.csv` record (keys = {@link TOLERANCE_COLUMNS}). */
+export function toleranceRecord(
+  row: ToleranceRow,
+  settings: ToleranceSettings,
+  label: CodeLabel,
+): Record<string, string | number> {
+  const rec: Record<string, string | number> = {
+    code: label.code,
+    parameters: label.parameters,
+    stage: row.stage,
+    P: row.P,
+    Q: row.Q,
+    mode: settings.mode,
+    dtype: settings.dtype,
+    model: row.model,
+    model_label: row.label,
+    schedule: settings.schedule,
+    t: row.t ?? "",
+    rate: row.rate ?? "",
+    erasures: row.erasures,
+    trials: row.trials,
+  };
+  for (const o of OUTCOMES) rec[outcomeKey(o)] = row.counts[o];
+  rec.correctable_probabilistic = row.theory.correctable_probabilistic;
+  rec.correctable_adversarial = row.theory.correctable_adversarial;
+  rec.detectable = row.theory.detectable;
+  rec.expected = row.theory.expected;
+  for (const o of OUTCOMES) {
+    rec[`${outcomeKey(o)}_low`] = row.intervals[o].low;
+    rec[`${outcomeKey(o)}_high`] = row.intervals[o].high;
+  }
+  rec.trials_per_second = row.seconds > 0 ? Math.round(row.trials / row.seconds) : "";
+  rec.skipped = row.skipped ?? "";
+  return rec;
+}
+
 /** One `tolerance.csv` record per row (keys = {@link TOLERANCE_COLUMNS}). */
 export function toleranceRecords(
   result: CampaignResult,
   label: CodeLabel,
 ): Record<string, string | number>[] {
-  const { config } = result;
-  return result.rows.map((row) => {
-    const rec: Record<string, string | number> = {
-      code: label.code,
-      parameters: label.parameters,
-      stage: row.stage,
-      P: row.P,
-      Q: row.Q,
-      mode: config.mode,
-      dtype: config.dtype,
-      model: row.model,
-      model_label: row.label,
-      schedule: config.schedule,
-      t: row.t ?? "",
-      rate: row.rate ?? "",
-      erasures: row.erasures,
-      trials: row.trials,
-    };
-    for (const o of OUTCOMES) rec[outcomeKey(o)] = row.counts[o];
-    rec.correctable_probabilistic = row.theory.correctable_probabilistic;
-    rec.correctable_adversarial = row.theory.correctable_adversarial;
-    rec.detectable = row.theory.detectable;
-    rec.expected = row.theory.expected;
-    for (const o of OUTCOMES) {
-      rec[`${outcomeKey(o)}_low`] = row.intervals[o].low;
-      rec[`${outcomeKey(o)}_high`] = row.intervals[o].high;
-    }
-    rec.trials_per_second = row.seconds > 0 ? Math.round(row.trials / row.seconds) : "";
-    rec.skipped = row.skipped ?? "";
-    return rec;
-  });
+  return result.rows.map((row) => toleranceRecord(row, result.config, label));
+}
+
+/** The text of `tolerance.csv` from records. */
+export function toleranceCsvOf(records: readonly Record<string, string | number>[]): string {
+  return stringify([...records], { header: true, columns: [...TOLERANCE_COLUMNS] });
 }
 
 /** The text of `tolerance.csv`. */
 export function toleranceCsv(result: CampaignResult, label: CodeLabel): string {
-  return stringify(toleranceRecords(result, label), { header: true, columns: [...TOLERANCE_COLUMNS] });
+  return toleranceCsvOf(toleranceRecords(result, label));
 }
 
 /** One row of the JSON output. */

@@ -29,6 +29,7 @@ import {
 import { WorkerPool } from "../cluster/pool.ts";
 import type { ImageDataset } from "../../datasets/dataset.ts";
 import type { FaultEvent, ForcedFault } from "../faults/injector.ts";
+import type { FaultModelSpec } from "../faults/node-injector.ts";
 import { readFaultPlan } from "../faults/plan.ts";
 import { parseSites } from "../faults/sites.ts";
 import type { MlpState } from "../nn/state.ts";
@@ -76,6 +77,10 @@ function shareSplit(data: ImageDataset): SharedSplit {
 export interface DistributedOptions {
   /** Faults placed exactly (default: none, or the config's `--fault-plan`). */
   readonly forced?: readonly ForcedFault[];
+  /** The fault model every node corrupts with (default: additive at `--fault-density`). */
+  readonly faultModel?: FaultModelSpec;
+  /** Seed of the nodes' fault streams (default: the training seed). */
+  readonly faultSeed?: number;
 }
 
 /** What every node of a run is set up with, whatever the transport (sizes, settings, faults). */
@@ -153,6 +158,8 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
       sites: parseSites(config.faultSites),
       forced: options.forced ??
         (config.faultPlan ? readFaultPlan(config.faultPlan, P, widths.length - 1) : []),
+      ...(options.faultModel !== undefined ? { model: options.faultModel } : {}),
+      ...(options.faultSeed !== undefined ? { seed: options.faultSeed } : {}),
     },
   };
 }

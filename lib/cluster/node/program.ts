@@ -24,7 +24,8 @@ import type { DecodeResult } from "../../codes/decoder.ts";
 import type { LayerCode } from "../../codes/layer-code.ts";
 import { regenerate } from "../../codes/regeneration.ts";
 import { roundoffEpsilon, unitRoundoff } from "../../codes/tolerance.ts";
-import { type FaultEvent, FaultInjector } from "../../faults/injector.ts";
+import type { FaultEvent, FaultInjector } from "../../faults/injector.ts";
+import { createNodeInjector } from "../../faults/node-injector.ts";
 import type { FaultSite, Phase } from "../../faults/sites.ts";
 import { fillInitialWeights } from "../../nn/init.ts";
 import { biasUpdate } from "../../nn/linear.ts";
@@ -175,7 +176,7 @@ export class NodeProgram {
     this.#gate = new ComputeGate(setup.gate);
     this.#capacity = Math.max(t.batch, t.evalBatch);
     this.#schedule = new Schedule({ seed: t.seed, batch: t.batch, ...t.schedule });
-    this.#injector = new FaultInjector(this.node, t.seed, setup.faults);
+    this.#injector = createNodeInjector(this.node, t, setup.faults);
     this.#train = datasetOf(setup.train);
     this.#test = datasetOf(setup.test);
     this.#table = pixelTable(t.normalize, t.dtype);

@@ -7,8 +7,7 @@
  */
 
 import type { CodeSpec } from "../../codes/build.ts";
-import type { ForcedFault } from "../../faults/injector.ts";
-import type { FaultSite } from "../../faults/sites.ts";
+import type { NodeFaultSettings } from "../../faults/node-injector.ts";
 import type { DType } from "../../tensor/matrix.ts";
 import type { SharedAreas } from "../workers-transport.ts";
 
@@ -51,13 +50,8 @@ export interface NodeTraining {
   readonly stopOnUncorrectable: boolean;
 }
 
-/** Fault settings of a run. */
-export interface NodeFaults {
-  readonly rate: number;
-  readonly density: number;
-  readonly sites: readonly FaultSite[];
-  readonly forced: readonly ForcedFault[];
-}
+/** Fault settings of a run: rate, density, sites, planned faults, and optionally model and seed. */
+export type NodeFaults = NodeFaultSettings;
 
 /** Payload of the `init` request. */
 export interface NodeSetup {
