@@ -350,6 +350,29 @@ async function readReplay(path: string) {
   }
 }
 
+/** The campaign to run (from the flags or `--replay`), after every check that needs no trial. */
+async function resolveAttack(values: AttackValues, argv: readonly string[]) {
+  const given = givenFlags(argv);
+  const replay = values.replay !== undefined ? await readReplay(values.replay) : undefined;
+  if (replay !== undefined) {
+    const extra = [...given].filter((f) => !["replay", "out", "json", "progress", "debug"].includes(f));
+    if (extra.length > 0) {
+      throw new UsageError(
+        `--replay re-runs the recorded campaign with its own settings; drop --${
+          extra[0].replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
+        }`,
+      );
+    }
+  }
+  const config = replay?.config ?? campaignFromFlags(values, given);
+  if (values.out !== undefined && (await exists(join(values.out, "attack.json")))) {
+    throw new UsageError(
+      `--out ${values.out}: already holds an attack run (attack.json); choose another folder`,
+    );
+  }
+  return { replay, config };
+}
+
 /** The `attack` command. */
 export const attackCommand: Command<typeof attackSchema> = {
   name: "attack",
@@ -363,27 +386,13 @@ export const attackCommand: Command<typeof attackSchema> = {
     "deno task cli attack --replay results/attack-20250101T120000Z",
   ],
   schema: attackSchema,
+  async check(values, argv) {
+    await resolveAttack(values, argv);
+  },
   async run(values, argv) {
-    const given = givenFlags(argv);
-    const replay = values.replay !== undefined ? await readReplay(values.replay) : undefined;
-    if (replay !== undefined) {
-      const extra = [...given].filter((f) => !["replay", "out", "json", "progress", "debug"].includes(f));
-      if (extra.length > 0) {
-        throw new UsageError(
-          `--replay re-runs the recorded campaign with its own settings; drop --${
-            extra[0].replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
-          }`,
-        );
-      }
-    }
-    const config = replay?.config ?? campaignFromFlags(values, given);
+    const { replay, config } = await resolveAttack(values, argv);
     const code = buildLayerCode(config.code);
     const label: CodeLabel = { code: code.kind, parameters: code.label };
-    if (values.out !== undefined && (await exists(join(values.out, "attack.json")))) {
-      throw new UsageError(
-        `--out ${values.out}: already holds an attack run (attack.json); choose another folder`,
-      );
-    }
     const dir = await createRunDirectory({ name: replay ? "attack-replay" : "attack", out: values.out });
     const environment = await collectEnvironment(config.seed, "none (decode only)");
 

@@ -10,6 +10,9 @@ import { readJsonObject } from "../lib/config/read-json.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { runTraining } from "../lib/train/run.ts";
+import { selectStrategy } from "../lib/train/select-strategy.ts";
+import { checkSampleCounts } from "../datasets/load.ts";
+import { checkRunDirectory } from "../lib/results/run-directory.ts";
 import { naiveKernels } from "../lib/tensor/naive.ts";
 import type { Command } from "./command.ts";
 
@@ -30,6 +33,15 @@ export const trainCommand: Command<typeof trainSchema> = {
     "deno task cli train --config experiments/reference-mnist.json --out results/my-run",
   ],
   schema: trainSchema,
+  async check(values, argv) {
+    const config = prepareTrainConfig(values, explicitKeys(argv, values));
+    selectStrategy(config);
+    checkSampleCounts(config.dataset, {
+      trainSamples: config.trainSamples!,
+      testSamples: config.testSamples,
+    });
+    await checkRunDirectory({ name: config.name!, out: config.out });
+  },
   async run(values, argv) {
     const config = prepareTrainConfig(values, explicitKeys(argv, values));
     const { dir, summary } = await runTraining(config, { kernels: naiveKernels, progress: values.progress });

@@ -9,6 +9,7 @@
  */
 
 import { readJsonFile } from "../config/read-json.ts";
+import { closest } from "../config/suggest.ts";
 import { UsageError } from "../errors.ts";
 import { FAULT_SITES } from "../train/config.ts";
 import type { ForcedFault } from "./injector.ts";
@@ -26,7 +27,10 @@ export function checkFaultPlan(value: unknown, name: string, nodes: number, laye
     }
     for (const k of Object.keys(f)) {
       if (!(KEYS as readonly string[]).includes(k)) {
-        throw new UsageError(`${where}: unknown key "${k}"; keys: ${KEYS.join(", ")}`);
+        const hint = closest(k, KEYS);
+        throw new UsageError(
+          `${where}: unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ""}; keys: ${KEYS.join(", ")}`,
+        );
       }
     }
     const { iteration, layer, phase, node, site } = f as Record<string, unknown>;
