@@ -84,16 +84,22 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
 }
 
+/** `text` with control characters (newlines from a mistyped argument, NUL, …) escaped: one line. */
+function oneLine(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /** Prints an error as one line (two with a hint) and returns its exit code. */
 export function reportError(e: unknown, command: string | undefined, debug: boolean): number {
   const prefix = `codenet${command && COMMANDS[command] ? " " + command : ""}: error:`;
   if (e instanceof UsageError) {
-    console.error(`${prefix} ${e.message}`);
+    console.error(`${prefix} ${oneLine(e.message)}`);
     if (debug) console.error(e.stack);
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  const message = err.message.split("\n")[0];
+  const message = oneLine(err.message.split("\n")[0]);
   console.error(`${prefix} ${message}${debug ? "" : " (run with --debug for the stack trace)"}`);
   if (debug) {
     console.error(err.stack);
