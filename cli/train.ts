@@ -62,7 +62,8 @@ export const trainCommand: Command<typeof trainSchema> = {
     );
     if (summary.status === "diverged") {
       console.error(
-        `codenet train: error: training diverged (the loss became NaN or infinite); try a smaller --lr`,
+        `codenet train: error: training diverged: the loss or the weights became NaN or infinite at iteration ${summary.iterations} ` +
+          `(a fault ${config.strategy} cannot correct, or too large a --lr); see ${dir}`,
       );
       return 1;
     }
