@@ -73,6 +73,8 @@ function shareSplit(data: ImageDataset): SharedSplit {
 export interface DistributedOptions {
   /** Faults placed exactly (default: none, or the config's `--fault-plan`). */
   readonly forced?: readonly ForcedFault[];
+  /** The node Worker's module (default lib/cluster/node/worker.ts; tests wrap it to inject failures). */
+  readonly workerUrl?: URL;
 }
 
 /** Starts the nodes of a distributed strategy; see the module documentation. */
@@ -123,7 +125,8 @@ export async function createDistributed(
   let initScratch: SharedArrayBuffer | undefined = new SharedArrayBuffer(scratchBytes);
 
   let spanDone = 0;
-  const pool = WorkerPool.start(new URL("../cluster/node/worker.ts", import.meta.url), P, {
+  const workerUrl = options.workerUrl ?? new URL("../cluster/node/worker.ts", import.meta.url);
+  const pool = WorkerPool.start(workerUrl, P, {
     onFailure: (f) => barrier.abort(f.node),
     onNotice: (n) => {
       if (n.notice === "progress") {
