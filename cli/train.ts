@@ -63,7 +63,7 @@ export const trainCommand: Command<typeof trainSchema> = {
     if (summary.status === "diverged") {
       console.error(
         `codenet train: error: training diverged: the loss or the weights became NaN or infinite at iteration ${summary.iterations} ` +
-          `(a fault ${config.strategy} cannot correct, or too large a --lr); see ${dir}`,
+          `(a fault ${config.strategy} cannot correct, or try a smaller --lr); see ${dir}`,
       );
       return 1;
     }

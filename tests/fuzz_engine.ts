@@ -448,6 +448,7 @@ function argvToConfig(argv: readonly string[]): Record<string, unknown> {
 }
 
 const PLAN_ENTRY = { iteration: 1, layer: 0, phase: "forward", node: 3, site: "stored" };
+const PLAN_KEYS = [...Object.keys(PLAN_ENTRY), "model", "density"];
 
 /** A valid IDX file (small), for mutation. */
 function validIdx(rng: Rng): Uint8Array {
@@ -579,7 +580,10 @@ async function runCase(rng: Rng, index: number, family: string, scratch: Scratch
     case "fault-plan": {
       let entries: unknown[] = Array.from(
         { length: 1 + rng.int(3) },
-        () => rng.next() < 0.7 ? mutateObject(rng, PLAN_ENTRY, Object.keys(PLAN_ENTRY)) : randomJson(rng),
+        () =>
+          rng.next() < 0.7
+            ? mutateObject(rng, rng.next() < 0.5 ? PLAN_ENTRY : { ...PLAN_ENTRY, model: "nan" }, PLAN_KEYS)
+            : randomJson(rng),
       );
       if (rng.next() < 0.1) entries = [{ ...PLAN_ENTRY }];
       let text = JSON.stringify(rng.next() < 0.1 ? randomJson(rng) : entries);
