@@ -23,8 +23,9 @@ export interface Command<S extends Schema> {
   /**
    * Checks everything `run` would refuse before it starts working (flag combinations, code
    * parameters, files it reads), without writing anything; throws a UsageError on bad input.
+   * Without it, check-only mode validates the flags alone.
    */
-  check(values: Values<S>, argv: readonly string[]): Promise<void>;
+  check?(values: Values<S>, argv: readonly string[]): Promise<void>;
 }
 
 /** Options of {@link runCommand}. */
@@ -69,7 +70,7 @@ export async function runCommand<S extends Schema>(
   }
   const { values } = parseOptions(cmd.schema, argv, config, configName);
   if (options.checkOnly) {
-    await cmd.check(values, argv);
+    await cmd.check?.(values, argv);
     return 0;
   }
   return await cmd.run(values, argv);
