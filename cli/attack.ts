@@ -472,6 +472,37 @@ async function runTrainTarget(values: AttackValues, given: Set<string>): Promise
   return 0;
 }
 
+/** The campaign to run (from the flags or `--replay`), after every check that needs no trial. */
+async function resolveAttack(values: AttackValues, argv: readonly string[]) {
+  const given = givenFlags(argv);
+  const trainOnly = (["sites", "trainSeeds", "weightTolerance"] as const).find((f) => given.has(f));
+  if (trainOnly !== undefined) {
+    throw new UsageError(
+      `--${
+        trainOnly.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
+      } needs --train (the training-run target)`,
+    );
+  }
+  const replay = values.replay !== undefined ? await readReplay(values.replay) : undefined;
+  if (replay !== undefined) {
+    const extra = [...given].filter((f) => !["replay", "out", "json", "progress", "debug"].includes(f));
+    if (extra.length > 0) {
+      throw new UsageError(
+        `--replay re-runs the recorded campaign with its own settings; drop --${
+          extra[0].replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
+        }`,
+      );
+    }
+  }
+  const config = replay?.config ?? campaignFromFlags(values, given);
+  if (values.out !== undefined && (await exists(join(values.out, "attack.json")))) {
+    throw new UsageError(
+      `--out ${values.out}: already holds an attack run (attack.json); choose another folder`,
+    );
+  }
+  return { replay, config };
+}
+
 /** The `attack` command. */
 export const attackCommand: Command<typeof attackSchema> = {
   name: "attack",
@@ -487,36 +518,16 @@ export const attackCommand: Command<typeof attackSchema> = {
     'deno task cli attack --train="--dataset synthetic --layers 784,32,10 --train-samples 40 --strategy replication" --sites message --model bitflip --bit-class exponent --errors 1 --trials 10',
   ],
   schema: attackSchema,
+  async check(values, argv) {
+    if (values.train !== undefined) trainCampaignFromFlags(values, givenFlags(argv));
+    else await resolveAttack(values, argv);
+  },
   async run(values, argv) {
     const given = givenFlags(argv);
     if (values.train !== undefined) return await runTrainTarget(values, given);
-    const trainOnly = (["sites", "trainSeeds", "weightTolerance"] as const).find((f) => given.has(f));
-    if (trainOnly !== undefined) {
-      throw new UsageError(
-        `--${
-          trainOnly.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
-        } needs --train (the training-run target)`,
-      );
-    }
-    const replay = values.replay !== undefined ? await readReplay(values.replay) : undefined;
-    if (replay !== undefined) {
-      const extra = [...given].filter((f) => !["replay", "out", "json", "progress", "debug"].includes(f));
-      if (extra.length > 0) {
-        throw new UsageError(
-          `--replay re-runs the recorded campaign with its own settings; drop --${
-            extra[0].replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())
-          }`,
-        );
-      }
-    }
-    const config = replay?.config ?? campaignFromFlags(values, given);
+    const { replay, config } = await resolveAttack(values, argv);
     const code = buildLayerCode(config.code);
     const label: CodeLabel = { code: code.kind, parameters: code.label };
-    if (values.out !== undefined && (await exists(join(values.out, "attack.json")))) {
-      throw new UsageError(
-        `--out ${values.out}: already holds an attack run (attack.json); choose another folder`,
-      );
-    }
     const dir = await createRunDirectory({ name: replay ? "attack-replay" : "attack", out: values.out });
     const environment = await collectEnvironment(config.seed, "none (decode only)");
 

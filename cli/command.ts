@@ -20,6 +20,18 @@ export interface Command<S extends Schema> {
   readonly schema: S;
   /** Does the work; returns the process exit code. */
   run(values: Values<S>, argv: readonly string[]): Promise<number>;
+  /**
+   * Checks everything `run` would refuse before it starts working (flag combinations, code
+   * parameters, files it reads), without writing anything; throws a UsageError on bad input.
+   * Without it, check-only mode validates the flags alone.
+   */
+  check?(values: Values<S>, argv: readonly string[]): Promise<void>;
+}
+
+/** Options of {@link runCommand}. */
+export interface RunCommandOptions {
+  /** Only validate (the command's `check`), print nothing and return 0 when the input is good. */
+  readonly checkOnly?: boolean;
 }
 
 /** Help text of a command. */
@@ -40,6 +52,7 @@ export function commandHelp<S extends Schema>(cmd: Command<S>): string {
 export async function runCommand<S extends Schema>(
   cmd: Command<S>,
   argv: readonly string[],
+  options: RunCommandOptions = {},
 ): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(commandHelp(cmd));
@@ -56,5 +69,9 @@ export async function runCommand<S extends Schema>(
     }
   }
   const { values } = parseOptions(cmd.schema, argv, config, configName);
+  if (options.checkOnly) {
+    await cmd.check?.(values, argv);
+    return 0;
+  }
   return await cmd.run(values, argv);
 }

@@ -93,6 +93,16 @@ export const encodeCommand: Command<typeof encodeSchema> = {
     "deno task cli encode --code abft --rows 100 --cols 80 --out results/abft-blocks",
   ],
   schema: encodeSchema,
+  async check(values) {
+    const code = buildLayerCode(codeSpecFrom(values));
+    if (values.out !== undefined && values.out.trim() === "") {
+      throw new UsageError("--out needs a folder name");
+    }
+    const w = values.weights !== undefined
+      ? await readWeights(values.weights, values.rows, values.cols, values.dtype as DType)
+      : undefined;
+    code.layout(w?.rows ?? values.rows, w?.cols ?? values.cols);
+  },
   async run(values) {
     const dtype = values.dtype as DType;
     const code = buildLayerCode(codeSpecFrom(values));

@@ -2,14 +2,16 @@
  * The codenet command line: `deno task cli <encode|train|attack|compare> [flags]`.
  *
  * Bad input (unknown flags, malformed values, missing files, impossible code parameters) ends with
- * exit code 2 and one line saying what is wrong; `--debug` adds the stack trace.
+ * exit code 2 and one line saying what is wrong; `--debug` (accepted anywhere on the line, for every
+ * command) adds the stack trace, and for a failure inside a node the node's own stack.
  *
  * @module
  */
 
 import { UsageError } from "../lib/errors.ts";
+import { NodeError } from "../lib/cluster/protocol.ts";
 import { closest } from "../lib/config/suggest.ts";
-import { type Command, runCommand } from "./command.ts";
+import { type Command, runCommand, type RunCommandOptions } from "./command.ts";
 import type { Schema } from "../lib/config/options.ts";
 
 /** Subcommands, loaded on demand so that `encode --help` does not load the training code. */
@@ -44,16 +46,24 @@ function overview(): string {
     "",
     "Usage: deno task cli <command> [flags]      (deno task cli <command> --help for its flags)",
     "",
+    "Every command takes --debug: print the stack trace of an error (one line without it).",
+    "",
     "Commands:",
     ...rows,
     "",
   ].join("\n");
 }
 
-/** Runs the CLI on `argv` and returns the exit code (never throws). */
-export async function main(argv: readonly string[]): Promise<number> {
+/** Options of {@link main} for in-process callers (tests, the fuzzer). */
+export type MainOptions = RunCommandOptions;
+
+/**
+ * Runs the CLI on `argv` and returns the exit code (never throws). `--debug` is taken out of
+ * `argv` wherever it stands; with `options.checkOnly` a command only validates its input.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const debug = argv.includes("--debug");
-  const [name, ...rest] = argv;
+  const [name, ...rest] = argv.filter((a) => a !== "--debug");
   try {
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
       console.log(overview());
@@ -68,23 +78,35 @@ export async function main(argv: readonly string[]): Promise<number> {
         }`,
       );
     }
-    return await runCommand(await entry.load(), rest);
+    return await runCommand(await entry.load(), rest, options);
   } catch (e) {
     return reportError(e, name, debug);
   }
+}
+
+/** `text` with control characters (newlines from a mistyped argument, NUL, …) escaped: one line. */
+function oneLine(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** Prints an error as one line (two with a hint) and returns its exit code. */
 export function reportError(e: unknown, command: string | undefined, debug: boolean): number {
   const prefix = `codenet${command && COMMANDS[command] ? " " + command : ""}: error:`;
   if (e instanceof UsageError) {
-    console.error(`${prefix} ${e.message}`);
+    console.error(`${prefix} ${oneLine(e.message)}`);
     if (debug) console.error(e.stack);
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  console.error(`${prefix} ${err.message}${debug ? "" : " (run with --debug for the stack trace)"}`);
-  if (debug) console.error(err.stack);
+  const message = oneLine(err.message.split("\n")[0]);
+  console.error(`${prefix} ${message}${debug ? "" : " (run with --debug for the stack trace)"}`);
+  if (debug) {
+    console.error(err.stack);
+    if (e instanceof NodeError && e.failure.stack) {
+      console.error(`node ${e.failure.node} (${e.failure.phase}), ${e.failure.kind}:\n${e.failure.stack}`);
+    }
+  }
   return 1;
 }
 

@@ -14,6 +14,9 @@ import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { runTraining } from "../lib/train/run.ts";
 import { kernelsNamed } from "../lib/train/kernels-choice.ts";
 import { runTrainingOverMpi } from "../lib/train/mpi-run.ts";
+import { selectStrategy } from "../lib/train/select-strategy.ts";
+import { checkSampleCounts } from "../datasets/load.ts";
+import { checkRunDirectory } from "../lib/results/run-directory.ts";
 import type { Command } from "./command.ts";
 
 /** Keys set by a flag or by the config file (not left at their defaults). */
@@ -67,6 +70,19 @@ export const trainCommand: Command<typeof trainSchema> = {
     "deno task cli train --resume results/my-run",
   ],
   schema: trainSchema,
+  async check(values, argv) {
+    if (values.resume !== undefined) {
+      resumeConfig(argv, values.resume);
+      return;
+    }
+    const config = prepareTrainConfig(values, explicitKeys(argv, values));
+    selectStrategy(config);
+    checkSampleCounts(config.dataset, {
+      trainSamples: config.trainSamples!,
+      testSamples: config.testSamples,
+    });
+    await checkRunDirectory({ name: config.name!, out: config.out });
+  },
   async run(values, argv) {
     const config = values.resume !== undefined
       ? resumeConfig(argv, values.resume)
@@ -96,7 +112,8 @@ export const trainCommand: Command<typeof trainSchema> = {
     );
     if (summary.status === "diverged") {
       console.error(
-        `codenet train: error: training diverged (the loss became NaN or infinite); try a smaller --lr`,
+        `codenet train: error: training diverged: the loss or the weights became NaN or infinite at iteration ${summary.iterations} ` +
+          `(a fault ${config.strategy} cannot correct, or try a smaller --lr); see ${dir}`,
       );
       return 1;
     }

@@ -53,16 +53,22 @@ export interface LoadOptions {
   readonly testSamples: number;
 }
 
-/** Loads the first `trainSamples` training and `testSamples` test samples of `name`. */
-export async function loadSplits(name: DatasetName, options: LoadOptions): Promise<DataSplits> {
+/** Throws a UsageError unless `name` has the samples asked for. */
+export function checkSampleCounts(name: DatasetName, options: Omit<LoadOptions, "seed">): void {
   const info = DATASETS[name];
-  const { seed, trainSamples, testSamples } = options;
+  const { trainSamples, testSamples } = options;
   if (trainSamples > info.maxTrain) {
     throw new UsageError(`--train-samples ${trainSamples}: ${name} has ${info.maxTrain} training samples`);
   }
   if (testSamples > info.maxTest) {
     throw new UsageError(`--test-samples ${testSamples}: ${name} has ${info.maxTest} test samples`);
   }
+}
+
+/** Loads the first `trainSamples` training and `testSamples` test samples of `name`. */
+export async function loadSplits(name: DatasetName, options: LoadOptions): Promise<DataSplits> {
+  const { seed, trainSamples, testSamples } = options;
+  checkSampleCounts(name, options);
   if (name === "mnist") {
     return {
       train: takeFirst(await loadMnist("train"), trainSamples),

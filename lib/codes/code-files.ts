@@ -77,6 +77,10 @@ export async function readWeights(path: string, rows: number, cols: number, dtyp
   }
   const copy = bytes.slice().buffer;
   const data = kind === "float32" ? new Float32Array(copy) : new Float64Array(copy);
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new UsageError(`--weights ${path}: entry ${bad} is ${data[bad]}; weights must be finite numbers`);
+  }
   return Matrix.from(rows, cols, data, dtype);
 }
 

@@ -288,7 +288,9 @@ function translateParseError(e: Error, flags: string[]): UsageError {
   if (missing) return new UsageError(`${missing[1]} needs a value; see --help`);
   const positional = /Unexpected argument '([^']*)'/.exec(msg);
   if (positional) {
-    return new UsageError(`unexpected argument "${positional[1]}"; flags start with --, see --help`);
+    return new UsageError(
+      `unexpected argument ${JSON.stringify(positional[1])}; flags start with --, see --help`,
+    );
   }
   const boolValue = /Option '(--[^ ]+)' does not take an argument/.exec(msg);
   if (boolValue) return new UsageError(`${boolValue[1]} is a switch and takes no value; see --help`);

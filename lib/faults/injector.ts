@@ -10,6 +10,7 @@
 import { Rng, type RngState } from "../random/rng.ts";
 import type { Float } from "../tensor/matrix.ts";
 import { additiveModel } from "./additive.ts";
+import { buildFaultModel } from "./registry.ts";
 import type { Change, FaultModel } from "./model.ts";
 import type { FaultSite, Phase } from "./sites.ts";
 
@@ -31,6 +32,12 @@ export interface ForcedFault {
   readonly phase: Phase;
   readonly node: number;
   readonly site: FaultSite;
+  /**
+   * A buffer model of lib/faults/registry.ts for this fault (e.g. "nan", "inf", "bitflip"),
+   * instead of the run's model; `density` is its fraction of entries (default: the model's).
+   */
+  readonly model?: string;
+  readonly density?: number;
 }
 
 /** Settings of a node's injector. */
@@ -57,6 +64,8 @@ export interface InjectorState {
 export class FaultInjector {
   #rng: Rng;
   readonly #forced: Set<string>;
+  /** Models of the planned faults that name their own. */
+  readonly #forcedModels = new Map<string, ForcedFault>();
   readonly #model: FaultModel;
   /** Faults injected since the last {@link FaultInjector.drain}. */
   #events: FaultEvent[] = [];
@@ -66,9 +75,11 @@ export class FaultInjector {
   constructor(readonly node: number, seed: number, readonly options: InjectorOptions) {
     this.#rng = Rng.named(seed, `faults/${node}`);
     this.#model = options.model ?? additiveModel({ density: options.density });
-    this.#forced = new Set(
-      options.forced.filter((f) => f.node === node).map((f) => key(f.iteration, f.layer, f.phase, f.site)),
-    );
+    const mine = options.forced.filter((f) => f.node === node);
+    this.#forced = new Set(mine.map((f) => key(f.iteration, f.layer, f.phase, f.site)));
+    for (const f of mine) {
+      if (f.model !== undefined) this.#forcedModels.set(key(f.iteration, f.layer, f.phase, f.site), f);
+    }
   }
 
   /**
@@ -82,7 +93,13 @@ export class FaultInjector {
     const drawn = this.options.rate > 0 && this.options.sites.includes(site) &&
       this.#rng.bernoulli(this.options.rate);
     if (!forced && !drawn) return false;
-    const change = this.#model.corrupt(target, this.#rng);
+    const planned = forced ? this.#forcedModels.get(k) : undefined;
+    const model = planned?.model === undefined ? this.#model : buildFaultModel(
+      planned.model,
+      { density: planned.density },
+      target instanceof Float32Array ? "float32" : "float64",
+    );
+    const change = model.corrupt(target, this.#rng);
     this.#events.push({ iteration, node: this.node, layer, phase, site, forced, ...change });
     return true;
   }

@@ -34,19 +34,37 @@ export interface RunDirectoryOptions {
 /** Files whose presence marks a folder as holding a run already. */
 const RUN_FILES = ["config.json", "metrics.csv", "summary.json"];
 
-/** Creates the run folder and returns its path; bad names or occupied folders are UsageErrors. */
-export async function createRunDirectory(options: RunDirectoryOptions): Promise<string> {
-  const { name, out, root = "results", time = new Date() } = options;
+/**
+ * Checks what {@link createRunDirectory} would refuse (a bad name, an `--out` that already holds a
+ * run or is a file) without creating anything.
+ */
+export async function checkRunDirectory(options: Pick<RunDirectoryOptions, "name" | "out">): Promise<void> {
+  const { name, out } = options;
   if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith(".")) {
     throw new UsageError(`--name "${name}": use letters, digits, ".", "_" and "-" only (it names a folder)`);
   }
+  if (out === undefined) return;
+  if (out.trim() === "") throw new UsageError("--out needs a folder name");
+  try {
+    if (!(await Deno.stat(out)).isDirectory) throw cannotCreate(out, new Deno.errors.AlreadyExists());
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    if (e instanceof UsageError) throw e;
+    throw cannotCreate(out, e);
+  }
+  for (const f of RUN_FILES) {
+    if (await exists(join(out, f))) {
+      throw new UsageError(`--out ${out}: already holds a run (${f}); choose another folder or remove it`);
+    }
+  }
+}
+
+/** Creates the run folder and returns its path; bad names or occupied folders are UsageErrors. */
+export async function createRunDirectory(options: RunDirectoryOptions): Promise<string> {
+  const { name, out, root = "results", time = new Date() } = options;
+  await checkRunDirectory({ name, out });
   if (out !== undefined) {
     await makeFolder(out);
-    for (const f of RUN_FILES) {
-      if (await exists(join(out, f))) {
-        throw new UsageError(`--out ${out}: already holds a run (${f}); choose another folder or remove it`);
-      }
-    }
     return out;
   }
   const base = join(root, `${name}-${utcStamp(time)}`);

@@ -81,6 +81,8 @@ export interface DistributedOptions {
   readonly faultModel?: FaultModelSpec;
   /** Seed of the nodes' fault streams (default: the training seed). */
   readonly faultSeed?: number;
+  /** The node Worker's module (default lib/cluster/node/worker.ts; tests wrap it to inject failures). */
+  readonly workerUrl?: URL;
 }
 
 /** What every node of a run is set up with, whatever the transport (sizes, settings, faults). */
@@ -215,7 +217,8 @@ export async function createDistributed(
   let initScratch: SharedArrayBuffer | undefined = new SharedArrayBuffer(scratchBytes);
 
   let spanDone = 0;
-  const pool = WorkerPool.start(new URL("../cluster/node/worker.ts", import.meta.url), P, {
+  const workerUrl = options.workerUrl ?? new URL("../cluster/node/worker.ts", import.meta.url);
+  const pool = WorkerPool.start(workerUrl, P, {
     onFailure: (f) => barrier.abort(f.node),
     onNotice: (n) => {
       if (n.notice === "progress") {

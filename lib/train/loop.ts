@@ -116,7 +116,7 @@ export async function trainLoop(options: LoopOptions): Promise<LoopOutcome> {
     if (result.diverged || !Number.isFinite(result.lossSum)) {
       status = "diverged";
       progress.note(
-        `the training loss became ${result.lossSum} at iteration ${iterations}; stopping (try a smaller --lr)`,
+        `the training loss became ${result.lossSum} at iteration ${iterations}; stopping (a fault the strategy cannot correct, or try a smaller --lr)`,
       );
       await evaluateAt(iterations);
       break;

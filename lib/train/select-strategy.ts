@@ -7,6 +7,7 @@
  */
 
 import { buildLayerCode } from "../codes/build.ts";
+import { UsageError } from "../errors.ts";
 import { readFaultPlan } from "../faults/plan.ts";
 import { codeSpecOf } from "../strategies/code-spec.ts";
 import { createDistributed } from "../strategies/distributed.ts";
@@ -22,7 +23,18 @@ import type { StrategyFactory } from "./strategy.ts";
 export function selectStrategy(config: TrainConfig): StrategyFactory {
   if (config.strategy === "uncoded" && config.workers === 1) return createCentralized;
   const code = buildLayerCode(codeSpecOf(config));
-  for (let l = 0; l + 1 < config.layers.length; l++) code.layout(config.layers[l + 1], config.layers[l]);
+  for (let l = 0; l + 1 < config.layers.length; l++) {
+    try {
+      code.layout(config.layers[l + 1], config.layers[l]);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      throw new UsageError(
+        `--layers ${config.layers.join(",")}: layer ${l + 1} (${config.layers[l]} → ${
+          config.layers[l + 1]
+        }): ${e.message}`,
+      );
+    }
+  }
   const forced = config.faultPlan
     ? readFaultPlan(config.faultPlan, code.nodes, config.layers.length - 1)
     : [];

@@ -20,7 +20,8 @@
 import { fillBatch, pixelTable } from "../../../datasets/batch.ts";
 import type { ImageDataset } from "../../../datasets/dataset.ts";
 import { buildLayerCode } from "../../codes/build.ts";
-import type { DecodeResult } from "../../codes/decoder.ts";
+import type { DecodeResult, StageDecoder } from "../../codes/decoder.ts";
+import type { DecodeTolerance } from "../../codes/tolerance.ts";
 import type { LayerCode } from "../../codes/layer-code.ts";
 import { regenerate } from "../../codes/regeneration.ts";
 import { roundoffEpsilon, unitRoundoff } from "../../codes/tolerance.ts";
@@ -70,11 +71,17 @@ export interface SpanReport {
   readonly iteration: number;
   /** Iterations executed in this span, re-runs included. */
   readonly executed: number;
-  /** Samples, loss sum and correct count of the iterations that were kept. */
+  /**
+   * Samples, loss sum and correct count of the iterations run (re-runs after a roll-back count
+   * again; the iteration whose vote rolled back does not).
+   */
   readonly samples: number;
   readonly lossSum: number;
   readonly correct: number;
-  /** True when a non-finite loss stopped an uncoded run. */
+  /**
+   * True when a non-finite loss stopped the run: uncoded at once, a coded run when the loss stays
+   * non-finite after roll-backs to the verified checkpoint.
+   */
   readonly diverged: boolean;
   readonly counters: FaultCounters;
   /** Modelled cluster seconds so far (Σ over phases of the slowest node, plus the link model). */
@@ -96,6 +103,9 @@ export interface LinkModel {
  * and the thresholds derived from the floor stay far above float64 underflow.
  */
 const MIN_SCALE = 1e-150;
+
+/** Roll-backs for a non-finite loss at the same iteration before the run counts as diverged. */
+const MAX_NONFINITE_REPEATS = 2;
 
 /** Votes: flag byte offsets. */
 const VOTE_UNCORRECTABLE = 0;
@@ -155,6 +165,9 @@ export class NodeProgram {
   #linkSeconds = 0;
   #link: LinkModel = { latency: 0, bandwidth: Infinity };
   #faults: FaultEvent[] = [];
+  /** Iteration of the last roll-back for a non-finite loss, and how often in a row it happened there. */
+  #nonFiniteAt = -1;
+  #nonFiniteRepeats = 0;
 
   constructor(setup: NodeSetup, transport: Transport) {
     this.#setup = setup;
@@ -327,9 +340,9 @@ export class NodeProgram {
         scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
         epsilon: this.#epsilon(this.code.forwardTerms(layout)),
       };
-      const r = L.decoder("forward", b).decode(
+      const r = this.#decode(
+        L.decoder("forward", b),
         views(received, plan.groups, plan.length),
-        null,
         tolerance,
         views(L.forwardMessages, this.code.forward.wanted.length, plan.length),
       );
@@ -378,9 +391,9 @@ export class NodeProgram {
         scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
         epsilon: this.#epsilon(this.code.backwardTerms(layout)),
       };
-      const r = L.decoder("backward", b).decode(
+      const r = this.#decode(
+        L.decoder("backward", b),
         views(received, plan.groups, plan.length),
-        null,
         tolerance,
         views(L.backwardMessages, this.code.backward.wanted.length, plan.length),
       );
@@ -423,6 +436,26 @@ export class NodeProgram {
       L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
     });
     if (faults) this.#strike(l, "update", "stored", dataOf(L.block, L.block.rows));
+  }
+
+  /**
+   * Decodes a stage. Tolerances derived from non-finite norms (weights or inputs that became
+   * infinite) cannot test anything: the stage is uncorrectable and the vote carries the
+   * non-finite flag (roll back, or stop when that repeats).
+   */
+  #decode(decoder: StageDecoder, symbols: Float[], tolerance: DecodeTolerance, out: Float[]): DecodeResult {
+    if (!(Number.isFinite(tolerance.scale) && Number.isFinite(tolerance.epsilon))) {
+      this.#myVote[VOTE_NONFINITE] = 1;
+      return {
+        verdict: "uncorrectable",
+        located: [],
+        erased: 0,
+        margin: NaN,
+        bound: NaN,
+        reason: `non-finite tolerance (scale ${tolerance.scale}): weights or inputs are no longer finite`,
+      };
+    }
+    return decoder.decode(symbols, null, tolerance, out);
   }
 
   // ---------------------------------------------------------------- iterations
@@ -504,10 +537,20 @@ export class NodeProgram {
       this.#linkSeconds = 0;
       const score = this.#iterate();
       executed++;
-      samples += score.samples;
-      lossSum += score.lossSum;
-      correct += score.correct;
-      const outcome = this.#vote();
+      let outcome = this.#vote();
+      if (outcome === "rollback" && this.#union[VOTE_NONFINITE] === 1) {
+        // A non-finite loss that re-running from the verified checkpoint reproduces is a
+        // divergence (e.g. too large a learning rate), not a soft error: stop rather than loop.
+        this.#nonFiniteRepeats = this.#nonFiniteAt === this.iteration ? this.#nonFiniteRepeats + 1 : 1;
+        this.#nonFiniteAt = this.iteration;
+        if (this.#nonFiniteRepeats > MAX_NONFINITE_REPEATS) outcome = "stop";
+      }
+      if (outcome !== "rollback") {
+        // A rolled-back iteration's score (possibly NaN) is not kept; its re-run's is.
+        samples += score.samples;
+        lossSum += score.lossSum;
+        correct += score.correct;
+      }
       if (outcome === "stop") {
         diverged = true;
         this.iteration++;
