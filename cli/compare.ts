@@ -195,6 +195,7 @@ export const compareCommand: Command<typeof compareSchema> = {
     const command = `deno task cli compare --config ${values.config}${
       values.out ? ` --out ${values.out}` : ""
     }`;
+    await writeCompareCsv(join(dir, "compare.csv"), rows);
     await writeCompareJson(join(dir, "compare.json"), {
       ...document(),
       predictions,
