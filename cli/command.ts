@@ -14,6 +14,11 @@ export interface Command<S extends Schema> {
   readonly name: string;
   /** One line for the overview. */
   readonly summary: string;
+  /**
+   * When true, `--config <file>` is the command's input (e.g. an experiment for `compare`), read
+   * by `run`, rather than a file of flag values.
+   */
+  readonly configIsInput?: boolean;
   /** Usage examples shown in `--help`. */
   readonly examples: readonly string[];
   /** Its flags. */
@@ -61,7 +66,7 @@ export async function runCommand<S extends Schema>(
   // A config file is read first so that flags can override it.
   let config: Record<string, unknown> = {};
   let configName = "config";
-  if ("config" in cmd.schema) {
+  if ("config" in cmd.schema && !cmd.configIsInput) {
     const pre = parseOptions(cmd.schema, argv).values as Record<string, unknown>;
     if (typeof pre.config === "string") {
       config = readJsonObject(pre.config);

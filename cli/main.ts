@@ -39,6 +39,12 @@ register(
   async () => (await import("./attack.ts")).attackCommand as unknown as Command<Schema>,
 );
 
+register(
+  "compare",
+  "run an experiment (experiments/<name>.json): strategies on the same data and seed, plots, model",
+  async () => (await import("./compare.ts")).compareCommand as unknown as Command<Schema>,
+);
+
 function overview(): string {
   const rows = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(9)}${c.summary}`);
   return [

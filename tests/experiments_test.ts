@@ -75,7 +75,9 @@ Deno.test("paper.json is the authors' run (DESIGN.md §1.5); paper-small differs
 Deno.test("demo, tolerance and checkpoint-model configs: strategies, campaigns, model curves", () => {
   const demo = experiment("demo.json");
   assert.deepEqual(demo.runs.map((r) => r.config.strategy), ["codenet", "replication", "uncoded"]);
-  assert.ok(demo.runs.every((r) => r.config.dataset === "mnist" && r.config.trainSamples === 2000));
+  assert.ok(
+    demo.runs.every((r) => r.config.dataset === "mnist" && r.config.layers.join("-") === "784-1000-1000-10"),
+  );
 
   const tolerance = experiment("tolerance.json");
   assert.equal(tolerance.runs.length, 0);

@@ -33,6 +33,8 @@ export interface ReadmeInput {
   readonly runs: readonly CompareRun[];
   readonly rows: readonly CompareRow[];
   readonly predictions?: readonly RunPrediction[];
+  /** How the model's costs were set for the predictions (one paragraph, shown above their table). */
+  readonly modelNote?: string;
   readonly tolerance?: readonly ToleranceRow[];
   readonly plots?: readonly ReadmePlot[];
 }
@@ -164,7 +166,8 @@ export function compareReadme(input: ReadmeInput): string {
       "## Checkpointing model vs measurement",
       "q: probability of an uncorrectable event per iteration; times per useful iteration " +
         "(re-runs after roll-backs included); k: checkpoint interval (iterations); silent faults: " +
-        "faults no stage checks (uncoded), which never roll back.",
+        "faults no stage checks (uncoded), which never roll back." +
+        (input.modelNote === undefined ? "" : ` ${input.modelNote}`),
       predictionTable(input.predictions),
     );
   }
