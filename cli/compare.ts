@@ -41,7 +41,7 @@ import type { ToleranceRow } from "../lib/results/tolerance-csv.ts";
 import { type ExperimentConfig, readExperiment } from "../lib/train/experiment-config.ts";
 import { runTraining } from "../lib/train/run.ts";
 import { checkSameSetup } from "../lib/train/same-setup.ts";
-import { naiveKernels } from "../lib/tensor/naive.ts";
+import { kernelsNamed } from "../lib/train/kernels-choice.ts";
 import { attackSchema } from "./attack.ts";
 import type { Command } from "./command.ts";
 import { runAttackCampaign } from "./compare-attack.ts";
@@ -139,7 +139,7 @@ export const compareCommand: Command<typeof compareSchema> = {
       );
       const t0 = performance.now();
       const outcome = await runTraining({ ...run.config, out: join(dir, run.label) }, {
-        kernels: naiveKernels,
+        kernels: await kernelsNamed(run.config.kernels),
         progress: values.progress,
       });
       const metrics = join(outcome.dir, "metrics.csv");
