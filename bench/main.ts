@@ -9,9 +9,12 @@ import { cpus } from "node:os";
 import { type BenchSection, tableHeader, tableLine } from "./harness.ts";
 import { attackSection } from "./attack.ts";
 import { tensorSection } from "./tensor.ts";
+import { trainPaperSection, trainSection } from "./train.ts";
 
 /** Every benchmark section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [tensorSection, attackSection];
+const SECTIONS: readonly BenchSection[] = [tensorSection, attackSection, trainSection, trainPaperSection];
+/** Sections that run only when named (long). */
+const ON_REQUEST = new Set(["train-paper"]);
 
 const wanted = Deno.args.length > 0 ? new Set(Deno.args) : undefined;
 const unknown = [...(wanted ?? [])].filter((n) => !SECTIONS.some((s) => s.name === n));
@@ -32,7 +35,7 @@ console.log(
 );
 console.log("(re-run and take the best); ratio = value / goal (goal / value for times), ≥ 1 meets the goal.");
 for (const section of SECTIONS) {
-  if (wanted && !wanted.has(section.name)) continue;
+  if (wanted ? !wanted.has(section.name) : ON_REQUEST.has(section.name)) continue;
   console.log(`\n[${section.name}]`);
   console.log(tableHeader());
   await section.run((row) => console.log(tableLine(row)));

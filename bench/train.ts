@@ -1,0 +1,273 @@
+/**
+ * The distributed-training sections of the benchmark (issue 4's goals).
+ *
+ * `train`: CodeNet's iteration time ÷ the uncoded iteration time with the same per-node block size
+ * (784-2000-2000-10, B = 1, float32, no faults): CodeNet's 7×6 grid (7,5,6,4) → P = 38 against
+ * uncoded on a Qr × Qc = 5×4 grid (20 nodes holding the same 400×196 / 400×500 / 2×500 blocks).
+ * Both wall time and modelled time (Σ over phases of the slowest node's busy time plus the link
+ * model, as the node program reports it in `modelled_seconds`) per iteration; goal ≤ 1.15. Each
+ * figure is the best of several timed spans after a warm-up span.
+ *
+ * `train-paper`: the authors' full configuration (experiments/paper.json, the codenet run:
+ * 784-10000-10000-10, grid 7×6, B = 1, lr 0.005, 2,000 training / 500 test samples in 10 rounds,
+ * fault rate 3e-4, float32 storage) run once through the training loop, evaluations included.
+ * Reports the total time (goal ≤ 10 min), the peak resident memory of the process with its
+ * workers (VmHWM; goal ≤ 4 GiB) and the achieved bytes per second of the training steps (each
+ * B = 1 step streams every stored block three times: forward product, backward product, update).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadSplits } from "../datasets/load.ts";
+import { buildLayerCode } from "../lib/codes/build.ts";
+import { parseOptions } from "../lib/config/options.ts";
+import { Progress } from "../lib/results/progress.ts";
+import { codeSpecOf } from "../lib/strategies/code-spec.ts";
+import { createDistributed } from "../lib/strategies/distributed.ts";
+import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
+import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
+import { readExperiment } from "../lib/train/experiment-config.ts";
+import { trainLoop } from "../lib/train/loop.ts";
+import { prepareTrainConfig } from "../lib/train/prepare.ts";
+import { Schedule } from "../lib/train/schedule.ts";
+import type { Strategy, StrategyContext } from "../lib/train/strategy.ts";
+import type { BenchRow, BenchSection } from "./harness.ts";
+
+/** A resolved train config from flags. */
+function configOf(argv: string[]): TrainConfig {
+  const { values, sources } = parseOptions(trainSchema, ["--progress", "none", ...argv]);
+  const explicit = new Set(Object.entries(sources).filter(([, s]) => s !== "default").map(([k]) => k));
+  return prepareTrainConfig(values, explicit);
+}
+
+/** The data, schedule and kernels of a config. */
+async function contextOf(config: TrainConfig): Promise<StrategyContext> {
+  const data = await loadSplits(config.dataset, {
+    seed: config.seed,
+    trainSamples: config.trainSamples!,
+    testSamples: config.testSamples,
+  });
+  const schedule = new Schedule({
+    seed: config.seed,
+    poolSize: config.trainSamples!,
+    batch: config.batch,
+    epochs: config.epochs,
+    evalEvery: config.evalEvery,
+    rounds: config.rounds,
+    roundSamples: config.roundSamples,
+  });
+  return { config, kernels: await createWasmKernels(), train: data.train, test: data.test, schedule };
+}
+
+/** Bytes of every node's stored blocks (one pass over the weights). */
+function blockBytes(config: TrainConfig): number {
+  const code = buildLayerCode(codeSpecOf(config));
+  const bytes = config.dtype === "float32" ? 4 : 8;
+  let total = 0;
+  for (let l = 0; l + 1 < config.layers.length; l++) {
+    const { blockRows, blockCols } = code.layout(config.layers[l + 1], config.layers[l]);
+    total += blockRows * blockCols * bytes;
+  }
+  return total * code.nodes;
+}
+
+/** Per-node block shapes of a config, e.g. "400×196 400×500 2×500". */
+function blockShapes(config: TrainConfig): string {
+  const code = buildLayerCode(codeSpecOf(config));
+  const shapes: string[] = [];
+  for (let l = 0; l + 1 < config.layers.length; l++) {
+    const { blockRows, blockCols } = code.layout(config.layers[l + 1], config.layers[l]);
+    shapes.push(`${blockRows}×${blockCols}`);
+  }
+  return shapes.join(" ");
+}
+
+/** Modelled seconds so far, as the strategy reports them. */
+function modelled(strategy: Strategy): number {
+  return Number(strategy.summary().modelled_seconds ?? 0);
+}
+
+/** Best wall and modelled seconds per iteration over `rounds` spans of `span` iterations. */
+async function iterationSeconds(
+  config: TrainConfig,
+  warmup: number,
+  span: number,
+  rounds: number,
+): Promise<{ wall: number; modelled: number; nodes: number; phases: string }> {
+  const context = await contextOf(config);
+  const strategy = await createDistributed(context);
+  try {
+    await strategy.train(0, warmup);
+    let wall = Infinity;
+    let model = Infinity;
+    let at = warmup;
+    for (let r = 0; r < rounds; r++) {
+      const m0 = modelled(strategy);
+      const t0 = performance.now();
+      await strategy.train(at, at + span);
+      wall = Math.min(wall, (performance.now() - t0) / 1000 / span);
+      model = Math.min(model, (modelled(strategy) - m0) / span);
+      at += span;
+    }
+    const phases = Object.entries(strategy.summary().modelled_phase_seconds as Record<string, number>)
+      .map(([k, v]) => `${k} ${(1000 * v / at).toFixed(2)}`).join(", ");
+    return { wall, modelled: model, nodes: strategy.nodes, phases };
+  } finally {
+    await strategy.close();
+  }
+}
+
+/** Environment knobs of the `train` section (iterations per timed span, spans). */
+function envInt(name: string, fallback: number): number {
+  const v = Deno.env.get(name);
+  return v === undefined ? fallback : Number.parseInt(v, 10);
+}
+
+/** The `train` section: CodeNet ÷ uncoded per-iteration time at equal block size. */
+export const trainSection: BenchSection = {
+  name: "train",
+  async run(report: (row: BenchRow) => void) {
+    const span = envInt("CODENET_BENCH_SPAN", 40);
+    const rounds = envInt("CODENET_BENCH_ROUNDS", 5);
+    const warmup = 10;
+    const samples = String(warmup + span * rounds);
+    const common = [
+      "--dataset",
+      "synthetic",
+      "--layers",
+      "784,2000,2000,10",
+      "--dtype",
+      "float32",
+      "--batch",
+      "1",
+      "--train-samples",
+      samples,
+      "--test-samples",
+      "10",
+      "--fault-rate",
+      "0",
+      "--checkpoint-every",
+      "100000",
+    ];
+    const codenet = configOf([...common, "--strategy", "codenet", "--code", "grid"]);
+    const uncoded = configOf([
+      ...common,
+      "--strategy",
+      "uncoded",
+      "--grid-rows",
+      String(codenet.qr),
+      "--grid-cols",
+      String(codenet.qc),
+    ]);
+    if (blockShapes(codenet) !== blockShapes(uncoded)) {
+      throw new Error(`block sizes differ: ${blockShapes(codenet)} vs ${blockShapes(uncoded)}`);
+    }
+    console.log(
+      `784-2000-2000-10 B=1 float32, blocks ${
+        blockShapes(codenet)
+      }; best of ${rounds} spans of ${span} iterations`,
+    );
+    const c = await iterationSeconds(codenet, warmup, span, rounds);
+    report({ name: `codenet ${c.nodes} nodes, wall per iteration`, value: c.wall * 1000, unit: "ms" });
+    report({
+      name: `codenet ${c.nodes} nodes, modelled per iteration`,
+      value: c.modelled * 1000,
+      unit: "ms",
+    });
+    console.log(`  codenet slowest node per phase, ms per iteration (mean over the run): ${c.phases}`);
+    const u = await iterationSeconds(uncoded, warmup, span, rounds);
+    console.log(`  uncoded slowest node per phase, ms per iteration (mean over the run): ${u.phases}`);
+    report({ name: `uncoded ${u.nodes} nodes, wall per iteration`, value: u.wall * 1000, unit: "ms" });
+    report({
+      name: `uncoded ${u.nodes} nodes, modelled per iteration`,
+      value: u.modelled * 1000,
+      unit: "ms",
+    });
+    report({
+      name: "codenet ÷ uncoded, wall",
+      value: c.wall / u.wall,
+      unit: "×",
+      goal: 1.15,
+      lowerIsBetter: true,
+    });
+    report({
+      name: "codenet ÷ uncoded, modelled",
+      value: c.modelled / u.modelled,
+      unit: "×",
+      goal: 1.15,
+      lowerIsBetter: true,
+    });
+  },
+};
+
+/** Peak resident set of this process (all its threads, so every worker) in bytes, from /proc. */
+function peakRss(): number | undefined {
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `train-paper` section: the authors' full configuration, once. */
+export const trainPaperSection: BenchSection = {
+  name: "train-paper",
+  async run(report: (row: BenchRow) => void) {
+    const path = join(fileURLToPath(new URL("../experiments/", import.meta.url)), "paper.json");
+    const experiment = readExperiment(path);
+    const run = experiment.runs.find((r) => r.config.strategy === "codenet");
+    if (!run) throw new Error("experiments/paper.json has no codenet run");
+    const config = run.config;
+    const t0 = performance.now();
+    const context = await contextOf(config);
+    const strategy = await createDistributed(context);
+    const startSeconds = (performance.now() - t0) / 1000;
+    let outcome;
+    try {
+      outcome = await trainLoop({
+        strategy,
+        schedule: context.schedule,
+        onEvaluation: () => Promise.resolve(),
+        progress: new Progress("none"),
+      });
+    } finally {
+      await strategy.close();
+    }
+    const total = (performance.now() - t0) / 1000;
+    const summary = strategy.summary();
+    const executed = outcome.iterations;
+    const streamed = 3 * blockBytes(config) * executed;
+    const last = outcome.rows[outcome.rows.length - 1];
+    console.log(
+      `${config.layers.join("-")} ${config.dtype} ${strategy.nodes} nodes, ${executed} iterations, ` +
+        `${outcome.rows.length} evaluations; start-up ${startSeconds.toFixed(1)} s, ` +
+        `train ${outcome.trainSeconds.toFixed(1)} s, evaluate ${outcome.evalSeconds.toFixed(1)} s; ` +
+        `final test accuracy ${last?.test_accuracy?.toFixed(4)}; faults ${JSON.stringify(summary.faults)}`,
+    );
+    report({ name: "paper run, total time", value: total / 60, unit: "min", goal: 10, lowerIsBetter: true });
+    const peak = peakRss();
+    if (peak !== undefined) {
+      report({
+        name: "paper run, peak RSS (process + workers)",
+        value: peak / 2 ** 30,
+        unit: "GiB",
+        goal: 4,
+        lowerIsBetter: true,
+      });
+    }
+    report({
+      name: "paper run, blocks streamed (3 per step)",
+      value: streamed / outcome.trainSeconds / 1e9,
+      unit: "GB/s",
+    });
+    report({
+      name: "paper run, modelled seconds",
+      value: Number(summary.modelled_seconds ?? 0),
+      unit: "s",
+    });
+  },
+};
