@@ -10,10 +10,11 @@
  *
  * `train-paper`: the authors' full configuration (experiments/paper.json, the codenet run:
  * 784-10000-10000-10, grid 7×6, B = 1, lr 0.005, 2,000 training / 500 test samples in 10 rounds,
- * fault rate 3e-4, float32 storage) run once through the training loop, evaluations included.
- * Reports the total time (goal ≤ 10 min), the peak resident memory of the process with its
- * workers (VmHWM; goal ≤ 4 GiB) and the achieved bytes per second of the training steps (each
- * B = 1 step streams every stored block three times: forward product, backward product, update).
+ * fault rate 3e-4, float32 storage) run once, round by round with the authors' evaluations.
+ * Reports the total time (goal ≤ 10 min; projected when `CODENET_BENCH_PAPER_ROUNDS` stops it
+ * early), the peak resident memory of the process with its workers (VmHWM; goal ≤ 4 GiB) and the
+ * achieved bytes per second of the training steps (a B = 1 step streams the stored blocks three
+ * times: forward product, backward product, update; idle nodes of a phase are not counted).
  *
  * @module
  */
@@ -23,13 +24,11 @@ import { fileURLToPath } from "node:url";
 import { loadSplits } from "../datasets/load.ts";
 import { buildLayerCode } from "../lib/codes/build.ts";
 import { parseOptions } from "../lib/config/options.ts";
-import { Progress } from "../lib/results/progress.ts";
 import { codeSpecOf } from "../lib/strategies/code-spec.ts";
 import { createDistributed } from "../lib/strategies/distributed.ts";
 import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { readExperiment } from "../lib/train/experiment-config.ts";
-import { trainLoop } from "../lib/train/loop.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { Schedule } from "../lib/train/schedule.ts";
 import type { Strategy, StrategyContext } from "../lib/train/strategy.ts";
@@ -61,16 +60,23 @@ async function contextOf(config: TrainConfig): Promise<StrategyContext> {
   return { config, kernels: await createWasmKernels(), train: data.train, test: data.test, schedule };
 }
 
-/** Bytes of every node's stored blocks (one pass over the weights). */
-function blockBytes(config: TrainConfig): number {
+/**
+ * Bytes one B = 1 iteration streams through the stored blocks: the forward product reads the
+ * blocks of the forward-active nodes, the backward product those of the backward-active nodes, and
+ * the update reads and writes every block (counted once, as the issue's "three times" does).
+ */
+function bytesPerIteration(config: TrainConfig): number {
   const code = buildLayerCode(codeSpecOf(config));
   const bytes = config.dtype === "float32" ? 4 : 8;
   let total = 0;
   for (let l = 0; l + 1 < config.layers.length; l++) {
     const { blockRows, blockCols } = code.layout(config.layers[l + 1], config.layers[l]);
-    total += blockRows * blockCols * bytes;
+    for (let p = 0; p < code.nodes; p++) {
+      const passes = 1 + (code.forwardActive(p) ? 1 : 0) + (code.backwardActive(p) ? 1 : 0);
+      total += passes * blockRows * blockCols * bytes;
+    }
   }
-  return total * code.nodes;
+  return total;
 }
 
 /** Per-node block shapes of a config, e.g. "400×196 400×500 2×500". */
@@ -213,7 +219,14 @@ function peakRss(): number | undefined {
   }
 }
 
-/** The `train-paper` section: the authors' full configuration, once. */
+/** Seconds a node may wait at a barrier in the paper run: a hang detector, so generous on a loaded machine. */
+const PAPER_TIMEOUT_SECONDS = 3600;
+
+/**
+ * The `train-paper` section: the authors' full configuration, once. `CODENET_BENCH_PAPER_ROUNDS`
+ * (default: all 10) stops after that many rounds; the full run's time is then projected from the
+ * measured start-up, per-iteration and per-evaluation times and labelled as a projection.
+ */
 export const trainPaperSection: BenchSection = {
   name: "train-paper",
   async run(report: (row: BenchRow) => void) {
@@ -221,34 +234,67 @@ export const trainPaperSection: BenchSection = {
     const experiment = readExperiment(path);
     const run = experiment.runs.find((r) => r.config.strategy === "codenet");
     if (!run) throw new Error("experiments/paper.json has no codenet run");
-    const config = run.config;
+    const config: TrainConfig = { ...run.config, timeout: PAPER_TIMEOUT_SECONDS };
     const t0 = performance.now();
     const context = await contextOf(config);
+    const { schedule } = context;
     const strategy = await createDistributed(context);
     const startSeconds = (performance.now() - t0) / 1000;
-    let outcome;
+    const roundLimit = envInt("CODENET_BENCH_PAPER_ROUNDS", config.rounds);
+    const note = (s: string) => console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${s}`);
+    note(`${strategy.nodes} nodes started and initialised`);
+    let trainSeconds = 0;
+    let evalSeconds = 0;
+    let evaluations = 0;
+    let iterations = 0;
+    let rounds = 0;
+    let accuracy = NaN;
+    const evaluate = async () => {
+      const e0 = performance.now();
+      accuracy = (await strategy.evaluate()).accuracy;
+      evalSeconds += (performance.now() - e0) / 1000;
+      evaluations++;
+    };
     try {
-      outcome = await trainLoop({
-        strategy,
-        schedule: context.schedule,
-        onEvaluation: () => Promise.resolve(),
-        progress: new Progress("none"),
-      });
+      await evaluate();
+      note(`evaluated the untrained network: accuracy ${accuracy.toFixed(4)}`);
+      while (iterations < schedule.totalIterations && rounds < roundLimit) {
+        let to = iterations + 1;
+        while (to < schedule.totalIterations && !schedule.evaluatesAfter(to - 1)) to++;
+        const s0 = performance.now();
+        const r = await strategy.train(iterations, to);
+        trainSeconds += (performance.now() - s0) / 1000;
+        iterations = r.reached;
+        rounds++;
+        if (r.diverged) throw new Error(`the paper run diverged at iteration ${iterations}`);
+        await evaluate();
+        note(`round ${rounds}: iteration ${iterations}, test accuracy ${accuracy.toFixed(4)}`);
+      }
     } finally {
       await strategy.close();
     }
-    const total = (performance.now() - t0) / 1000;
+    const measured = (performance.now() - t0) / 1000;
+    const complete = iterations === schedule.totalIterations;
+    const fullEvaluations = config.rounds + 1;
+    const total = complete ? measured : startSeconds +
+      (trainSeconds / iterations) * schedule.totalIterations + (evalSeconds / evaluations) * fullEvaluations;
     const summary = strategy.summary();
-    const executed = outcome.iterations;
-    const streamed = 3 * blockBytes(config) * executed;
-    const last = outcome.rows[outcome.rows.length - 1];
+    const streamed = bytesPerIteration(config) * iterations;
     console.log(
-      `${config.layers.join("-")} ${config.dtype} ${strategy.nodes} nodes, ${executed} iterations, ` +
-        `${outcome.rows.length} evaluations; start-up ${startSeconds.toFixed(1)} s, ` +
-        `train ${outcome.trainSeconds.toFixed(1)} s, evaluate ${outcome.evalSeconds.toFixed(1)} s; ` +
-        `final test accuracy ${last?.test_accuracy?.toFixed(4)}; faults ${JSON.stringify(summary.faults)}`,
+      `${config.layers.join("-")} ${config.dtype} ${strategy.nodes} nodes, ${iterations} of ` +
+        `${schedule.totalIterations} iterations, ${evaluations} evaluations; start-up ${
+          startSeconds.toFixed(1)
+        } s, ` +
+        `train ${trainSeconds.toFixed(1)} s, evaluate ${evalSeconds.toFixed(1)} s; test accuracy ` +
+        `${accuracy.toFixed(4)}; faults ${JSON.stringify(summary.faults)}`,
     );
-    report({ name: "paper run, total time", value: total / 60, unit: "min", goal: 10, lowerIsBetter: true });
+    report({
+      name: complete ? "paper run, total time" : `paper run, total time PROJECTED from ${rounds} rounds`,
+      value: total / 60,
+      unit: "min",
+      goal: 10,
+      lowerIsBetter: true,
+    });
     const peak = peakRss();
     if (peak !== undefined) {
       report({
@@ -260,12 +306,12 @@ export const trainPaperSection: BenchSection = {
       });
     }
     report({
-      name: "paper run, blocks streamed (3 per step)",
-      value: streamed / outcome.trainSeconds / 1e9,
+      name: "paper run, blocks streamed (training steps)",
+      value: streamed / trainSeconds / 1e9,
       unit: "GB/s",
     });
     report({
-      name: "paper run, modelled seconds",
+      name: "paper run, modelled seconds (iterations run)",
       value: Number(summary.modelled_seconds ?? 0),
       unit: "s",
     });
