@@ -219,6 +219,23 @@ function peakRss(): number | undefined {
   }
 }
 
+/** CPU seconds (user + system) this process and all its threads have used, from /proc. */
+function cpuSeconds(): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cores of this machine. */
+function cores(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
 /** Seconds a node may wait at a barrier in the paper run: a hang detector, so generous on a loaded machine. */
 const PAPER_TIMEOUT_SECONDS = 3600;
 
@@ -240,6 +257,9 @@ export const trainPaperSection: BenchSection = {
     const { schedule } = context;
     const strategy = await createDistributed(context);
     const startSeconds = (performance.now() - t0) / 1000;
+    const startCpu = cpuSeconds() ?? NaN;
+    let trainCpu = 0;
+    let evalCpu = 0;
     const roundLimit = envInt("CODENET_BENCH_PAPER_ROUNDS", config.rounds);
     const note = (s: string) => console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${s}`);
     note(`${strategy.nodes} nodes started and initialised`);
@@ -251,8 +271,10 @@ export const trainPaperSection: BenchSection = {
     let accuracy = NaN;
     const evaluate = async () => {
       const e0 = performance.now();
+      const c0 = cpuSeconds() ?? NaN;
       accuracy = (await strategy.evaluate()).accuracy;
       evalSeconds += (performance.now() - e0) / 1000;
+      evalCpu += (cpuSeconds() ?? NaN) - c0;
       evaluations++;
     };
     try {
@@ -262,8 +284,10 @@ export const trainPaperSection: BenchSection = {
         let to = iterations + 1;
         while (to < schedule.totalIterations && !schedule.evaluatesAfter(to - 1)) to++;
         const s0 = performance.now();
+        const c0 = cpuSeconds() ?? NaN;
         const r = await strategy.train(iterations, to);
         trainSeconds += (performance.now() - s0) / 1000;
+        trainCpu += (cpuSeconds() ?? NaN) - c0;
         iterations = r.reached;
         rounds++;
         if (r.diverged) throw new Error(`the paper run diverged at iteration ${iterations}`);
@@ -278,6 +302,8 @@ export const trainPaperSection: BenchSection = {
     const fullEvaluations = config.rounds + 1;
     const total = complete ? measured : startSeconds +
       (trainSeconds / iterations) * schedule.totalIterations + (evalSeconds / evaluations) * fullEvaluations;
+    const cpu = complete ? cpuSeconds() : startCpu + (trainCpu / iterations) * schedule.totalIterations +
+      (evalCpu / evaluations) * fullEvaluations;
     const summary = strategy.summary();
     const streamed = bytesPerIteration(config) * iterations;
     console.log(
@@ -286,7 +312,10 @@ export const trainPaperSection: BenchSection = {
           startSeconds.toFixed(1)
         } s, ` +
         `train ${trainSeconds.toFixed(1)} s, evaluate ${evalSeconds.toFixed(1)} s; test accuracy ` +
-        `${accuracy.toFixed(4)}; faults ${JSON.stringify(summary.faults)}`,
+        `${accuracy.toFixed(4)}; faults ${JSON.stringify(summary.faults)}; CPU s: start-up ${
+          startCpu.toFixed(0)
+        }, ` +
+        `train ${trainCpu.toFixed(0)}, evaluate ${evalCpu.toFixed(0)}`,
     );
     report({
       name: complete ? "paper run, total time" : `paper run, total time PROJECTED from ${rounds} rounds`,
@@ -302,6 +331,17 @@ export const trainPaperSection: BenchSection = {
         value: peak / 2 ** 30,
         unit: "GiB",
         goal: 4,
+        lowerIsBetter: true,
+      });
+    }
+    if (cpu !== undefined && Number.isFinite(cpu)) {
+      const projected = complete ? "" : " PROJECTED";
+      report({ name: `paper run, process CPU time${projected}`, value: cpu / 60, unit: "min" });
+      report({
+        name: `paper run, CPU time ÷ ${cores()} cores${projected}`,
+        value: cpu / cores() / 60,
+        unit: "min",
+        goal: 10,
         lowerIsBetter: true,
       });
     }
