@@ -16,7 +16,7 @@
  * 784-10000-10000-10, grid 7×6, B = 1, lr 0.005, 2,000 training / 500 test samples in 10 rounds,
  * fault rate 3e-4, float32 storage) run once, round by round with the authors' evaluations.
  * Reports the total time (goal ≤ 10 min; projected when `CODENET_BENCH_PAPER_ROUNDS` stops it
- * early), the peak resident memory of the process with its workers (VmHWM; goal ≤ 4 GiB) and the
+ * early), the peak resident memory of the process with its workers (getrusage maxRSS; goal ≤ 4 GiB) and the
  * achieved bytes per second of the training steps (a B = 1 step streams the stored blocks three
  * times: forward product, backward product, update; idle nodes of a phase are not counted).
  *
@@ -24,6 +24,7 @@
  */
 
 import { join } from "node:path";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { loadSplits } from "../datasets/load.ts";
 import { buildLayerCode } from "../lib/codes/build.ts";
@@ -224,24 +225,20 @@ export const trainSection: BenchSection = {
   },
 };
 
-/** Peak resident set of this process (all its threads, so every worker) in bytes, from /proc. */
+/** Peak resident set of this process (all its threads, so every worker) in bytes (getrusage). */
 function peakRss(): number | undefined {
   try {
-    const status = Deno.readTextFileSync("/proc/self/status");
-    const m = /VmHWM:\s+(\d+)\s+kB/.exec(status);
-    return m ? Number(m[1]) * 1024 : undefined;
+    return process.resourceUsage().maxRSS * 1024;
   } catch {
     return undefined;
   }
 }
 
-/** CPU seconds (user + system) this process and all its threads have used, from /proc. */
+/** CPU seconds (user + system) this process and all its threads have used (getrusage). */
 function cpuSeconds(): number | undefined {
   try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command name.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
   } catch {
     return undefined;
   }
