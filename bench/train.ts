@@ -283,6 +283,7 @@ export const trainPaperSection: BenchSection = {
     let evalSeconds = 0;
     let evaluations = 0;
     let iterations = 0;
+    let executed = 0;
     let rounds = 0;
     let accuracy = NaN;
     const evaluate = async () => {
@@ -306,6 +307,7 @@ export const trainPaperSection: BenchSection = {
         trainSeconds += (performance.now() - s0) / 1000;
         trainCpu += (cpuSeconds() ?? NaN) - c0;
         iterations = r.reached;
+        executed += r.samples / config.batch;
         rounds++;
         if (r.diverged) throw new Error(`the paper run diverged at iteration ${iterations}`);
         await evaluate();
@@ -332,7 +334,8 @@ export const trainPaperSection: BenchSection = {
         `${accuracy.toFixed(4)}; faults ${JSON.stringify(summary.faults)}; CPU s: start-up ${
           startCpu.toFixed(0)
         }, ` +
-        `train ${trainCpu.toFixed(0)}, evaluate ${evalCpu.toFixed(0)}`,
+        `train ${trainCpu.toFixed(0)}, evaluate ${evalCpu.toFixed(0)}; ${executed} iterations executed ` +
+        `(re-runs after roll-backs included): ${(trainCpu / executed).toFixed(3)} CPU s each`,
     );
     if (iterations > 0) {
       report({
