@@ -1,6 +1,7 @@
 /**
  * Benchmark runner: `deno task bench [section…]` runs every section (or the named ones) and
- * prints one table. Long sections (`train-paper`, the authors' full run) run only when named. To add a section, import it and add it to `SECTIONS`.
+ * prints one table. Long sections (`train-paper`, the authors' full run) run only when named.
+ * To add a section, import it and add it to `SECTIONS`.
  *
  * @module
  */
