@@ -249,7 +249,7 @@ function cores(): number {
   return Math.max(1, navigator.hardwareConcurrency || 1);
 }
 
-/** Seconds a node may wait at a barrier in the paper run: a hang detector, so generous on a loaded machine. */
+/** Seconds a node may wait at a barrier in the paper run: a hang detector, generous on a loaded machine. */
 const PAPER_TIMEOUT_SECONDS = 3600;
 
 /**
