@@ -1,6 +1,7 @@
 /**
  * Benchmark runner: `deno task bench [section…]` runs every section (or the named ones) and
- * prints one table. To add a section, import it and add it to `SECTIONS`.
+ * prints one table. Long sections (`train-paper`, the authors' full run) run only when named.
+ * To add a section, import it and add it to `SECTIONS`.
  *
  * @module
  */
@@ -10,12 +11,21 @@ import { type BenchSection, tableHeader, tableLine } from "./harness.ts";
 import { attackSection } from "./attack.ts";
 import { mlpSection } from "./mlp.ts";
 import { tensorSection } from "./tensor.ts";
+import { trainPaperSection, trainSection } from "./train.ts";
 
 /**
  * Every benchmark section, in the order they run; mlp first, because it reports the peak resident
  * set of the whole process.
  */
-const SECTIONS: readonly BenchSection[] = [mlpSection, tensorSection, attackSection];
+const SECTIONS: readonly BenchSection[] = [
+  mlpSection,
+  tensorSection,
+  attackSection,
+  trainSection,
+  trainPaperSection,
+];
+/** Sections that run only when named (long). */
+const ON_REQUEST = new Set(["train-paper"]);
 
 const wanted = Deno.args.length > 0 ? new Set(Deno.args) : undefined;
 const unknown = [...(wanted ?? [])].filter((n) => !SECTIONS.some((s) => s.name === n));
@@ -36,7 +46,7 @@ console.log(
 );
 console.log("(re-run and take the best); ratio = value / goal (goal / value for times), ≥ 1 meets the goal.");
 for (const section of SECTIONS) {
-  if (wanted && !wanted.has(section.name)) continue;
+  if (wanted ? !wanted.has(section.name) : ON_REQUEST.has(section.name)) continue;
   console.log(`\n[${section.name}]`);
   console.log(tableHeader());
   await section.run((row) => console.log(tableLine(row)));

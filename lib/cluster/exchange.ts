@@ -6,10 +6,13 @@
  * This is the `workers` transport's exchange (lib/cluster/workers-transport.ts); the `mpi` transport
  * (lib/cluster/mpi-transport.ts) forms the same sums, in the same order, from an `MPI_Allgatherv`.
  *
- * Steps: write the partial into the node's slot → barrier → each contributor of group g sums its
- * share of g's partials (a reduce-scatter, summing in contributor order) → barrier → every node
- * copies the G sums. Two banks alternate, so one exchange never overwrites data a slower node of
- * the previous exchange is still reading.
+ * Steps: write the partial into the node's slot → barrier → every node sums each group's partials
+ * itself, in contributor order, straight into its output. One barrier per exchange: two banks
+ * alternate, and a node can only write bank b again (two exchanges later) after the barrier of the
+ * exchange in between, which every node reaches only after it has finished reading bank b. (An
+ * earlier version reduce-scattered then all-gathered through a second barrier; with P nodes on few
+ * cores the barrier's wake-ups cost far more than the few extra additions.) The sums are formed in
+ * the same order and storage precision as a reduce would, so the result does not depend on it.
  *
  * @module
  */
@@ -27,7 +30,10 @@ export interface ExchangePlan {
   readonly contributors: readonly (readonly number[])[];
 }
 
-/** The share [start, end) of a length-`length` vector that contributor `k` of `count` reduces. */
+/**
+ * The share [start, end) of a length-`length` vector that contributor `k` of `count` reduces, for
+ * transports that reduce-scatter (the shared-memory exchange below sums every group at every node).
+ */
 export function reduceShare(length: number, count: number, k: number): [number, number] {
   const chunk = Math.ceil(length / count);
   return [Math.min(length, k * chunk), Math.min(length, (k + 1) * chunk)];
@@ -45,13 +51,12 @@ export interface ExchangeShape {
 /** Bytes of shared memory an exchange of `shape` needs. */
 export function exchangeBytes(shape: ExchangeShape): number {
   const bytes = shape.dtype === "float32" ? 4 : 8;
-  return 2 * (shape.nodes + shape.maxGroups) * shape.maxLength * bytes;
+  return 2 * shape.nodes * shape.maxLength * bytes;
 }
 
 /** The exchange of one node, over a shared buffer that every node maps. */
 export class SharedExchange {
   readonly #slots: Float[][] = [[], []];
-  readonly #sums: Float[][] = [[], []];
   #bank = 0;
 
   constructor(
@@ -70,7 +75,6 @@ export class SharedExchange {
     let offset = 0;
     for (let b = 0; b < 2; b++) {
       for (let p = 0; p < shape.nodes; p++, offset += L) this.#slots[b].push(view(offset));
-      for (let g = 0; g < shape.maxGroups; g++, offset += L) this.#sums[b].push(view(offset));
     }
   }
 
@@ -98,22 +102,22 @@ export class SharedExchange {
     }
     if (out.length < groups * length) throw new RangeError(`output holds ${out.length} < ${groups * length}`);
     const slots = this.#slots[this.#bank];
-    const sums = this.#sums[this.#bank];
     this.#bank ^= 1;
     this.barrier.wait(this.node, timeoutMs);
     for (let g = 0; g < groups; g++) {
       const members = contributors[g];
-      const k = members.indexOf(this.node);
-      if (k < 0) continue;
-      const [start, end] = reduceShare(length, members.length, k);
-      const sum = sums[g];
-      sum.set(slots[members[0]].subarray(start, end), start);
-      for (let m = 1; m < members.length; m++) {
-        const part = slots[members[m]];
-        for (let i = start; i < end; i++) sum[i] += part[i];
+      const sum = out.subarray(g * length, (g + 1) * length);
+      if (members.length === 0) {
+        sum.fill(0);
+        continue;
       }
+      sum.set(slots[members[0]].subarray(0, length));
+      for (let m = 1; m < members.length; m++) addInto(sum, slots[members[m]], length);
     }
-    this.barrier.wait(this.node, timeoutMs);
-    for (let g = 0; g < groups; g++) out.set(sums[g].subarray(0, length), g * length);
   }
+}
+
+/** `sum[i] += part[i]` for i < length, rounding to `sum`'s precision after every addition. */
+function addInto(sum: Float, part: Float, length: number): void {
+  for (let i = 0; i < length; i++) sum[i] += part[i];
 }

@@ -89,7 +89,8 @@ export function combineBlocks(
 
 /**
  * The block `Σ_i Σ_j a[i]·b[j]·W[i][j]` of `w` cut by `rows` × `cols` (padding read as zero), in
- * `w`'s precision, accumulated in float64 row by row. Every stored block of the grid, ABFT,
+ * `w`'s precision, accumulated in float64 row by row, into `into` when given (every entry is
+ * written, so no allocation of a block). Every stored block of the grid, ABFT,
  * PolyDot and replication codes is of this separable form.
  */
 export function combineMatrixBlocks(
@@ -98,6 +99,7 @@ export function combineMatrixBlocks(
   cols: Partition,
   a: ArrayLike<number>,
   b: ArrayLike<number>,
+  into?: Matrix,
 ): Matrix {
   if (w.rows !== rows.total || w.cols !== cols.total) {
     throw new RangeError(`weights ${w.rows}×${w.cols} do not match the layout ${rows.total}×${cols.total}`);
@@ -105,7 +107,12 @@ export function combineMatrixBlocks(
   if (a.length !== rows.parts || b.length !== cols.parts) {
     throw new RangeError(`${a.length}×${b.length} coefficients for ${rows.parts}×${cols.parts} blocks`);
   }
-  const out = Matrix.zeros(rows.size, cols.size, w.dtype);
+  if (into && (into.rows !== rows.size || into.cols !== cols.size || into.dtype !== w.dtype)) {
+    throw new RangeError(
+      `block ${into.rows}×${into.cols} ${into.dtype} is not ${rows.size}×${cols.size} ${w.dtype}`,
+    );
+  }
+  const out = into ?? Matrix.zeros(rows.size, cols.size, w.dtype);
   const acc = new Float64Array(cols.size);
   for (let k = 0; k < rows.size; k++) {
     acc.fill(0);

@@ -205,7 +205,7 @@ export class GridCode implements LayerCode {
     return this.shape.qr * (layout.blockRows + 1);
   }
 
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout): Matrix {
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix {
     const { row, col } = this.position(id);
     return combineMatrixBlocks(
       w,
@@ -213,6 +213,7 @@ export class GridCode implements LayerCode {
       layout.cols,
       this.rowGenerator.row(row),
       this.colGenerator.row(col),
+      out,
     );
   }
 

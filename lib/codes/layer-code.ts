@@ -86,8 +86,11 @@ export interface LayerCode {
   forwardGroups(): readonly (readonly number[])[];
   /** For each backward symbol, the nodes whose products sum to it. */
   backwardGroups(): readonly (readonly number[])[];
-  /** The stored block of node `id` for weights `w` (float64 accumulation, `w`'s precision). */
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout): Matrix;
+  /**
+   * The stored block of node `id` for weights `w` (float64 accumulation, `w`'s precision), written
+   * into `out` (blockRows × blockCols, `w`'s dtype) when given, else into a new matrix.
+   */
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix;
   /** What node `id` multiplies its block by in the forward phase: batch × blockCols. */
   forwardInput(id: number, layout: LayerLayout, x: Float, out: Float, batch?: number): void;
   /** What node `id` multiplies its transposed block by in the backward phase: batch × blockRows. */

@@ -153,7 +153,7 @@ export class PolyDotCode implements LayerCode {
     return layout.blockRows;
   }
 
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout): Matrix {
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix {
     const n = this.#n;
     return combineMatrixBlocks(
       w,
@@ -161,6 +161,7 @@ export class PolyDotCode implements LayerCode {
       layout.cols,
       this.#powers(id, this.#m, (i) => n * i),
       this.#powers(id, n, (j) => j),
+      out,
     );
   }
 

@@ -272,7 +272,7 @@ export class ReplicationCode implements LayerCode {
     return this.params.qr * (layout.blockRows + 1);
   }
 
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout): Matrix {
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix {
     const { row, col } = this.position(id);
     return combineMatrixBlocks(
       w,
@@ -280,6 +280,7 @@ export class ReplicationCode implements LayerCode {
       layout.cols,
       unit(this.params.qr, row),
       unit(this.params.qc, col),
+      out,
     );
   }
 

@@ -28,6 +28,27 @@ function gram(a: Float, b: number, n: number, out: Float64Array): void {
   }
 }
 
+/** Σ a[k]² over the first n entries, in float64 (the 1 × 1 {@link gram}, same order). */
+function selfDot(a: Float, n: number): number {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += a[k] * a[k];
+  return s;
+}
+
+/**
+ * The one-sample update `sq[i] += 2α·v_i·w_i + α²·v_i²·g` for i < n, skipping v_i = 0, with the
+ * same operations in the same order as the batched loops (so the same rounding).
+ */
+function updateOne(sq: Float64Array, alpha: number, v: Float, w: Float, g: number, n: number): void {
+  const a2 = 2 * alpha;
+  const aa = alpha * alpha;
+  for (let i = 0; i < n; i++) {
+    const vi = v[i];
+    if (vi === 0) continue;
+    sq[i] += a2 * (vi * w[i]) + aa * (vi * v[i] * g);
+  }
+}
+
 /** Squared norms of one layer's rows and columns, and the update rule above. */
 export class LayerNorms {
   /** ‖W_i‖² for each of the N rows. */
@@ -55,6 +76,10 @@ export class LayerNorms {
   /** Rows after the update: `delta` b × N, `x` b × preN, `pre` = X·Wᵀ (b × N), all row-major. */
   updateRows(alpha: number, delta: Float, x: Float, pre: Float, b: number): void {
     const { rows: n, cols: m } = this;
+    if (b === 1) {
+      updateOne(this.rowSq, alpha, delta, pre, selfDot(x, m), n);
+      return;
+    }
     const g = this.#gram;
     gram(x, b, m, g);
     for (let i = 0; i < n; i++) {
@@ -73,6 +98,10 @@ export class LayerNorms {
   /** Columns after the update: `c` = Δ·W (b × preN) decoded before it. */
   updateCols(alpha: number, delta: Float, x: Float, c: Float, b: number): void {
     const { rows: n, cols: m } = this;
+    if (b === 1) {
+      updateOne(this.colSq, alpha, x, c, selfDot(delta, n), m);
+      return;
+    }
     const g = this.#gram;
     gram(delta, b, n, g);
     for (let j = 0; j < m; j++) {

@@ -294,8 +294,7 @@ export class NodeProgram {
           const part = normArea.subarray(rows + p * cols, rows + (p + 1) * cols);
           for (let j = 0; j < cols; j++) L.norms.colSq[j] += part[j];
         }
-        const block = this.code.encodeBlock(this.node, w, L.layout);
-        L.block.data.set(block.data, L.block.offset);
+        this.code.encodeBlock(this.node, w, L.layout, L.block);
         L.bias.fill(0);
       });
       this.#wait();

@@ -1,0 +1,385 @@
+/**
+ * The distributed-training sections of the benchmark (issue 4's goals).
+ *
+ * `train`: CodeNet's iteration time ÷ the uncoded iteration time with the same per-node block size
+ * (784-2000-2000-10, B = 1, float32, no faults): CodeNet's 7×6 grid (7,5,6,4) → P = 38 against
+ * uncoded on a Qr × Qc = 5×4 grid (20 nodes holding the same 400×196 / 400×500 / 2×500 blocks).
+ * Wall time, modelled time (Σ over phases of the slowest node's busy time plus the link model, as
+ * the node program reports it in `modelled_seconds`) and the process's CPU time per node (a
+ * figure that other load on the machine disturbs less than the two clocks) per iteration; goal
+ * ≤ 1.15. Each figure is the best of several timed spans after a warm-up span. On a machine with
+ * fewer cores than nodes the wall time measures the total work of all nodes, which grows with
+ * their number (38 against 20), so only the modelled and per-node figures compare what a cluster
+ * with a core per node would see.
+ *
+ * `train-paper`: the authors' full configuration (experiments/paper.json, the codenet run:
+ * 784-10000-10000-10, grid 7×6, B = 1, lr 0.005, 2,000 training / 500 test samples in 10 rounds,
+ * fault rate 3e-4, float32 storage) run once, round by round with the authors' evaluations.
+ * Reports the total time (goal ≤ 10 min; projected when `CODENET_BENCH_PAPER_ROUNDS` stops it
+ * early), the peak resident memory of the process with its workers (getrusage maxRSS; goal ≤ 4 GiB) and the
+ * achieved bytes per second of the training steps (a B = 1 step streams the stored blocks three
+ * times: forward product, backward product, update; idle nodes of a phase are not counted).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { loadSplits } from "../datasets/load.ts";
+import { buildLayerCode } from "../lib/codes/build.ts";
+import { parseOptions } from "../lib/config/options.ts";
+import { codeSpecOf } from "../lib/strategies/code-spec.ts";
+import { createDistributed } from "../lib/strategies/distributed.ts";
+import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
+import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
+import { readExperiment } from "../lib/train/experiment-config.ts";
+import { prepareTrainConfig } from "../lib/train/prepare.ts";
+import { Schedule } from "../lib/train/schedule.ts";
+import type { Strategy, StrategyContext } from "../lib/train/strategy.ts";
+import type { BenchRow, BenchSection } from "./harness.ts";
+
+/** A resolved train config from flags. */
+function configOf(argv: string[]): TrainConfig {
+  const { values, sources } = parseOptions(trainSchema, ["--progress", "none", ...argv]);
+  const explicit = new Set(Object.entries(sources).filter(([, s]) => s !== "default").map(([k]) => k));
+  return prepareTrainConfig(values, explicit);
+}
+
+/** The data, schedule and kernels of a config. */
+async function contextOf(config: TrainConfig): Promise<StrategyContext> {
+  const data = await loadSplits(config.dataset, {
+    seed: config.seed,
+    trainSamples: config.trainSamples!,
+    testSamples: config.testSamples,
+  });
+  const schedule = new Schedule({
+    seed: config.seed,
+    poolSize: config.trainSamples!,
+    batch: config.batch,
+    epochs: config.epochs,
+    evalEvery: config.evalEvery,
+    rounds: config.rounds,
+    roundSamples: config.roundSamples,
+  });
+  return { config, kernels: await createWasmKernels(), train: data.train, test: data.test, schedule };
+}
+
+/**
+ * Bytes one B = 1 iteration streams through the stored blocks: the forward product reads the
+ * blocks of the forward-active nodes, the backward product those of the backward-active nodes, and
+ * the update reads and writes every block (counted once, as the issue's "three times" does).
+ */
+function bytesPerIteration(config: TrainConfig): number {
+  const code = buildLayerCode(codeSpecOf(config));
+  const bytes = config.dtype === "float32" ? 4 : 8;
+  let total = 0;
+  for (let l = 0; l + 1 < config.layers.length; l++) {
+    const { blockRows, blockCols } = code.layout(config.layers[l + 1], config.layers[l]);
+    for (let p = 0; p < code.nodes; p++) {
+      const passes = 1 + (code.forwardActive(p) ? 1 : 0) + (code.backwardActive(p) ? 1 : 0);
+      total += passes * blockRows * blockCols * bytes;
+    }
+  }
+  return total;
+}
+
+/** Per-node block shapes of a config, e.g. "400×196 400×500 2×500". */
+function blockShapes(config: TrainConfig): string {
+  const code = buildLayerCode(codeSpecOf(config));
+  const shapes: string[] = [];
+  for (let l = 0; l + 1 < config.layers.length; l++) {
+    const { blockRows, blockCols } = code.layout(config.layers[l + 1], config.layers[l]);
+    shapes.push(`${blockRows}×${blockCols}`);
+  }
+  return shapes.join(" ");
+}
+
+/** Modelled seconds so far, as the strategy reports them. */
+function modelled(strategy: Strategy): number {
+  return Number(strategy.summary().modelled_seconds ?? 0);
+}
+
+/** Best wall and modelled seconds per iteration over `rounds` spans of `span` iterations. */
+async function iterationSeconds(
+  config: TrainConfig,
+  warmup: number,
+  span: number,
+  rounds: number,
+): Promise<{ wall: number; modelled: number; cpu: number; nodes: number; phases: string }> {
+  const context = await contextOf(config);
+  const strategy = await createDistributed(context);
+  try {
+    await strategy.train(0, warmup);
+    let wall = Infinity;
+    let model = Infinity;
+    let cpu = Infinity;
+    let at = warmup;
+    for (let r = 0; r < rounds; r++) {
+      const m0 = modelled(strategy);
+      const c0 = cpuSeconds() ?? NaN;
+      const t0 = performance.now();
+      await strategy.train(at, at + span);
+      wall = Math.min(wall, (performance.now() - t0) / 1000 / span);
+      cpu = Math.min(cpu, ((cpuSeconds() ?? NaN) - c0) / span / strategy.nodes);
+      model = Math.min(model, (modelled(strategy) - m0) / span);
+      at += span;
+    }
+    const phases = Object.entries(strategy.summary().modelled_phase_seconds as Record<string, number>)
+      .map(([k, v]) => `${k} ${(1000 * v / at).toFixed(2)}`).join(", ");
+    return { wall, modelled: model, cpu, nodes: strategy.nodes, phases };
+  } finally {
+    await strategy.close();
+  }
+}
+
+/** Environment knobs of the `train` section (iterations per timed span, spans). */
+function envInt(name: string, fallback: number): number {
+  const v = Deno.env.get(name);
+  return v === undefined ? fallback : Number.parseInt(v, 10);
+}
+
+/** The `train` section: CodeNet ÷ uncoded per-iteration time at equal block size. */
+export const trainSection: BenchSection = {
+  name: "train",
+  async run(report: (row: BenchRow) => void) {
+    const span = envInt("CODENET_BENCH_SPAN", 40);
+    const rounds = envInt("CODENET_BENCH_ROUNDS", 5);
+    const warmup = 10;
+    const samples = String(warmup + span * rounds);
+    const common = [
+      "--dataset",
+      "synthetic",
+      "--layers",
+      "784,2000,2000,10",
+      "--dtype",
+      "float32",
+      "--batch",
+      "1",
+      "--train-samples",
+      samples,
+      "--test-samples",
+      "10",
+      "--fault-rate",
+      "0",
+      "--checkpoint-every",
+      "100000",
+    ];
+    const codenet = configOf([...common, "--strategy", "codenet", "--code", "grid"]);
+    const uncoded = configOf([
+      ...common,
+      "--strategy",
+      "uncoded",
+      "--grid-rows",
+      String(codenet.qr),
+      "--grid-cols",
+      String(codenet.qc),
+    ]);
+    if (blockShapes(codenet) !== blockShapes(uncoded)) {
+      throw new Error(`block sizes differ: ${blockShapes(codenet)} vs ${blockShapes(uncoded)}`);
+    }
+    console.log(
+      `784-2000-2000-10 B=1 float32, blocks ${
+        blockShapes(codenet)
+      }; best of ${rounds} spans of ${span} iterations`,
+    );
+    const c = await iterationSeconds(codenet, warmup, span, rounds);
+    report({ name: `codenet ${c.nodes} nodes, wall per iteration`, value: c.wall * 1000, unit: "ms" });
+    report({
+      name: `codenet ${c.nodes} nodes, modelled per iteration`,
+      value: c.modelled * 1000,
+      unit: "ms",
+    });
+    console.log(`  codenet slowest node per phase, ms per iteration (mean over the run): ${c.phases}`);
+    const u = await iterationSeconds(uncoded, warmup, span, rounds);
+    console.log(`  uncoded slowest node per phase, ms per iteration (mean over the run): ${u.phases}`);
+    report({ name: `uncoded ${u.nodes} nodes, wall per iteration`, value: u.wall * 1000, unit: "ms" });
+    report({
+      name: `uncoded ${u.nodes} nodes, modelled per iteration`,
+      value: u.modelled * 1000,
+      unit: "ms",
+    });
+    report({ name: `codenet CPU per node per iteration`, value: c.cpu * 1000, unit: "ms" });
+    report({ name: `uncoded CPU per node per iteration`, value: u.cpu * 1000, unit: "ms" });
+    report({
+      name: "codenet ÷ uncoded, CPU per node",
+      value: c.cpu / u.cpu,
+      unit: "×",
+      goal: 1.15,
+      lowerIsBetter: true,
+    });
+    report({
+      name: "codenet ÷ uncoded, wall",
+      value: c.wall / u.wall,
+      unit: "×",
+      goal: 1.15,
+      lowerIsBetter: true,
+    });
+    report({
+      name: "codenet ÷ uncoded, modelled",
+      value: c.modelled / u.modelled,
+      unit: "×",
+      goal: 1.15,
+      lowerIsBetter: true,
+    });
+  },
+};
+
+/** Peak resident set of this process (all its threads, so every worker) in bytes (getrusage). */
+function peakRss(): number | undefined {
+  try {
+    return process.resourceUsage().maxRSS * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds (user + system) this process and all its threads have used (getrusage). */
+function cpuSeconds(): number | undefined {
+  try {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cores of this machine. */
+function cores(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+/** Seconds a node may wait at a barrier in the paper run: a hang detector, generous on a loaded machine. */
+const PAPER_TIMEOUT_SECONDS = 3600;
+
+/**
+ * The `train-paper` section: the authors' full configuration, once. `CODENET_BENCH_PAPER_ROUNDS`
+ * (default: all 10) stops after that many rounds, `CODENET_BENCH_PAPER_ITERATIONS` after that many
+ * iterations (each evaluated); the full run's time is then projected from the
+ * measured start-up, per-iteration and per-evaluation times and labelled as a projection (0 rounds:
+ * start-up and one evaluation only, for the peak memory).
+ */
+export const trainPaperSection: BenchSection = {
+  name: "train-paper",
+  async run(report: (row: BenchRow) => void) {
+    const path = join(fileURLToPath(new URL("../experiments/", import.meta.url)), "paper.json");
+    const experiment = readExperiment(path);
+    const run = experiment.runs.find((r) => r.config.strategy === "codenet");
+    if (!run) throw new Error("experiments/paper.json has no codenet run");
+    const config: TrainConfig = { ...run.config, timeout: PAPER_TIMEOUT_SECONDS };
+    const t0 = performance.now();
+    const context = await contextOf(config);
+    const { schedule } = context;
+    const strategy = await createDistributed(context);
+    const startSeconds = (performance.now() - t0) / 1000;
+    const startCpu = cpuSeconds() ?? NaN;
+    let trainCpu = 0;
+    let evalCpu = 0;
+    const roundLimit = envInt("CODENET_BENCH_PAPER_ROUNDS", config.rounds);
+    const iterationLimit = envInt("CODENET_BENCH_PAPER_ITERATIONS", schedule.totalIterations);
+    const note = (s: string) => console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${s}`);
+    note(`${strategy.nodes} nodes started and initialised`);
+    let trainSeconds = 0;
+    let evalSeconds = 0;
+    let evaluations = 0;
+    let iterations = 0;
+    let executed = 0;
+    let rounds = 0;
+    let accuracy = NaN;
+    const evaluate = async () => {
+      const e0 = performance.now();
+      const c0 = cpuSeconds() ?? NaN;
+      accuracy = (await strategy.evaluate()).accuracy;
+      evalSeconds += (performance.now() - e0) / 1000;
+      evalCpu += (cpuSeconds() ?? NaN) - c0;
+      evaluations++;
+    };
+    try {
+      await evaluate();
+      note(`evaluated the untrained network: accuracy ${accuracy.toFixed(4)}`);
+      while (iterations < schedule.totalIterations && rounds < roundLimit && iterations < iterationLimit) {
+        let to = iterations + 1;
+        while (to < schedule.totalIterations && !schedule.evaluatesAfter(to - 1)) to++;
+        to = Math.min(to, iterationLimit);
+        const s0 = performance.now();
+        const c0 = cpuSeconds() ?? NaN;
+        const r = await strategy.train(iterations, to);
+        trainSeconds += (performance.now() - s0) / 1000;
+        trainCpu += (cpuSeconds() ?? NaN) - c0;
+        iterations = r.reached;
+        executed += r.samples / config.batch;
+        rounds++;
+        if (r.diverged) throw new Error(`the paper run diverged at iteration ${iterations}`);
+        await evaluate();
+        note(`round ${rounds}: iteration ${iterations}, test accuracy ${accuracy.toFixed(4)}`);
+      }
+    } finally {
+      await strategy.close();
+    }
+    const measured = (performance.now() - t0) / 1000;
+    const complete = iterations === schedule.totalIterations;
+    const fullEvaluations = config.rounds + 1;
+    const total = complete ? measured : startSeconds +
+      (trainSeconds / iterations) * schedule.totalIterations + (evalSeconds / evaluations) * fullEvaluations;
+    const cpu = complete ? cpuSeconds() : startCpu + (trainCpu / iterations) * schedule.totalIterations +
+      (evalCpu / evaluations) * fullEvaluations;
+    const summary = strategy.summary();
+    const streamed = bytesPerIteration(config) * iterations;
+    console.log(
+      `${config.layers.join("-")} ${config.dtype} ${strategy.nodes} nodes, ${iterations} of ` +
+        `${schedule.totalIterations} iterations, ${evaluations} evaluations; start-up ${
+          startSeconds.toFixed(1)
+        } s, ` +
+        `train ${trainSeconds.toFixed(1)} s, evaluate ${evalSeconds.toFixed(1)} s; test accuracy ` +
+        `${accuracy.toFixed(4)}; faults ${JSON.stringify(summary.faults)}; CPU s: start-up ${
+          startCpu.toFixed(0)
+        }, ` +
+        `train ${trainCpu.toFixed(0)}, evaluate ${evalCpu.toFixed(0)}; ${executed} iterations executed ` +
+        `(re-runs after roll-backs included): ${(trainCpu / executed).toFixed(3)} CPU s each`,
+    );
+    if (iterations > 0) {
+      report({
+        name: complete
+          ? "paper run, total time"
+          : `paper run, total time PROJECTED from ${iterations} iterations`,
+        value: total / 60,
+        unit: "min",
+        goal: 10,
+        lowerIsBetter: true,
+      });
+    }
+    const peak = peakRss();
+    if (peak !== undefined) {
+      report({
+        name: "paper run, peak RSS (process + workers)",
+        value: peak / 2 ** 30,
+        unit: "GiB",
+        goal: 4,
+        lowerIsBetter: true,
+      });
+    }
+    if (cpu !== undefined && Number.isFinite(cpu) && iterations > 0) {
+      const projected = complete ? "" : " PROJECTED";
+      report({ name: `paper run, process CPU time${projected}`, value: cpu / 60, unit: "min" });
+      report({
+        name: `paper run, CPU time ÷ ${cores()} cores${projected}`,
+        value: cpu / cores() / 60,
+        unit: "min",
+        goal: 10,
+        lowerIsBetter: true,
+      });
+    }
+    if (iterations > 0) {
+      report({
+        name: "paper run, blocks streamed (training steps)",
+        value: streamed / trainSeconds / 1e9,
+        unit: "GB/s",
+      });
+    }
+    report({
+      name: "paper run, modelled seconds (iterations run)",
+      value: Number(summary.modelled_seconds ?? 0),
+      unit: "s",
+    });
+  },
+};
