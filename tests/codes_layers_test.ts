@@ -10,7 +10,7 @@ import { abftCode } from "../lib/codes/abft.ts";
 import { gridCode } from "../lib/codes/grid.ts";
 import { encodeLayer, type LayerCode, type LayerLayout } from "../lib/codes/layer-code.ts";
 import { polyDotCode } from "../lib/codes/polydot.ts";
-import { regenerate } from "../lib/codes/regeneration.ts";
+import { regenerate, regenerateChecked } from "../lib/codes/regeneration.ts";
 import { replicationCode } from "../lib/codes/replication.ts";
 import { roundoffEpsilon } from "../lib/codes/tolerance.ts";
 import { assert, assertClose } from "./assert.ts";
@@ -299,4 +299,42 @@ Deno.test("float32 blocks: node products in float32 storage decode within float3
   const run = runStage(code, blocks, layout, "forward", x, 1, scale, "float32");
   assert.equal(run.verdict, "clean");
   assertClose(run.out, product(w, x, 1, false), 1e-5);
+});
+
+Deno.test("regeneration with a cross-check: agrees on clean peers, refuses when any peer it reads is corrupted", () => {
+  for (const [name, make] of CODES) {
+    const code = make();
+    const rng = Rng.named(31, name);
+    const w = randomMatrix(rng, ROWS, COLS);
+    const layout = code.layout(ROWS, COLS);
+    const clean = encodeLayer(code, w);
+    let checked = 0;
+    for (const group of code.forwardGroups()) {
+      for (const id of group) {
+        let plan;
+        try {
+          plan = code.regeneration(id, "forward", group);
+        } catch {
+          continue; // a column-parity node has no full column to be rebuilt from
+        }
+        if (!plan.check) continue;
+        checked++;
+        const out = Matrix.zeros(layout.blockRows, layout.blockCols, "float64");
+        assert.ok(regenerateChecked(plan, clean, out), `${name}: node ${id} on clean peers`);
+        assertClose(out.toFloat64(), clean[id].toFloat64(), 1e-12, `${name}: node ${id}`);
+        // Corrupting any one peer the rebuild reads (one entry, by the authors' U(−5, 5)) is caught.
+        for (const peer of new Set([...plan.sources, ...plan.check.sources])) {
+          const blocks = clean.map((b) => b.clone());
+          const i = rng.int(layout.blockRows);
+          const j = rng.int(layout.blockCols);
+          blocks[peer].set(i, j, blocks[peer].get(i, j) + 0.5 + rng.uniform(0, 4.5));
+          assert.ok(
+            !regenerateChecked(plan, blocks, Matrix.zeros(layout.blockRows, layout.blockCols, "float64")),
+            `${name}: node ${id} rebuilt from corrupted peer ${peer} without noticing`,
+          );
+        }
+      }
+    }
+    assert.ok(checked > 0, `${name}: no plan had a spare peer`);
+  }
 });

@@ -259,15 +259,31 @@ export class GridCode implements LayerCode {
       const peers = Array.from({ length: pr }, (_, r) => r).filter((r) =>
         !exclude.includes(this.nodeAt(r, col))
       );
-      const { sources, coefficients } = regenerationCoefficients(this.rowGenerator, row, peers);
-      return { node: id, sources: sources.map((r) => this.nodeAt(r, col)), coefficients };
+      const plan = regenerationCoefficients(this.rowGenerator, row, peers);
+      const at = (r: number) => this.nodeAt(r, col);
+      return {
+        node: id,
+        sources: plan.sources.map(at),
+        coefficients: plan.coefficients,
+        ...(plan.check
+          ? { check: { sources: plan.check.sources.map(at), coefficients: plan.check.coefficients } }
+          : {}),
+      };
     }
     if (row >= qr) throw new RangeError(`node ${id} (row-parity) has no full grid row to regenerate from`);
     const peers = Array.from({ length: pc }, (_, c) => c).filter((c) =>
       !exclude.includes(this.nodeAt(row, c))
     );
-    const { sources, coefficients } = regenerationCoefficients(this.colGenerator, col, peers);
-    return { node: id, sources: sources.map((c) => this.nodeAt(row, c)), coefficients };
+    const plan = regenerationCoefficients(this.colGenerator, col, peers);
+    const at = (c: number) => this.nodeAt(row, c);
+    return {
+      node: id,
+      sources: plan.sources.map(at),
+      coefficients: plan.coefficients,
+      ...(plan.check
+        ? { check: { sources: plan.check.sources.map(at), coefficients: plan.check.coefficients } }
+        : {}),
+    };
   }
 }
 

@@ -60,6 +60,11 @@ export interface RegenerationPlan {
   readonly sources: readonly number[];
   /** W̃_node = Σ_k coefficients[k] · W̃_sources[k]. */
   readonly coefficients: readonly number[];
+  /**
+   * The same block from a different set of peers, where the code has one to spare: the two agree
+   * unless a peer's block is itself corrupted (then the node program rolls back instead).
+   */
+  readonly check?: { readonly sources: readonly number[]; readonly coefficients: readonly number[] };
 }
 
 /** A coding scheme for one layer; see the module documentation. */

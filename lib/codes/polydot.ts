@@ -198,8 +198,7 @@ export class PolyDotCode implements LayerCode {
     const peers = Array.from({ length: this.nodes }, (_, p) => p).filter((p) =>
       p !== id && !exclude.includes(p)
     );
-    const { sources, coefficients } = regenerationCoefficients(this.storage, id, peers);
-    return { node: id, sources, coefficients };
+    return { node: id, ...regenerationCoefficients(this.storage, id, peers) };
   }
 }
 

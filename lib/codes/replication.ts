@@ -305,18 +305,24 @@ export class ReplicationCode implements LayerCode {
     this.backwardInput(id, layout, delta, outDelta, batch);
   }
 
-  /** A copy from another replica of the same block. */
+  /** A copy from another replica of the same block, checked against a third where there is one. */
   regeneration(
     id: number,
     _stage: "forward" | "backward",
     exclude: readonly number[] = [],
   ): RegenerationPlan {
     const { copy, row, col } = this.position(id);
-    for (let k = 0; k < this.params.copies; k++) {
-      const peer = this.#node(k, row, col);
-      if (k !== copy && !exclude.includes(peer)) return { node: id, sources: [peer], coefficients: [1] };
-    }
-    throw new RangeError(`node ${id}: no intact replica of its block left`);
+    const peers = Array.from({ length: this.params.copies }, (_, k) => k)
+      .filter((k) => k !== copy)
+      .map((k) => this.#node(k, row, col))
+      .filter((peer) => !exclude.includes(peer));
+    if (peers.length === 0) throw new RangeError(`node ${id}: no intact replica of its block left`);
+    return {
+      node: id,
+      sources: [peers[0]],
+      coefficients: [1],
+      ...(peers.length > 1 ? { check: { sources: [peers[1]], coefficients: [1] } } : {}),
+    };
   }
 }
 

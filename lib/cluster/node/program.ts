@@ -23,7 +23,8 @@ import { buildLayerCode } from "../../codes/build.ts";
 import type { DecodeResult, StageDecoder } from "../../codes/decoder.ts";
 import type { DecodeTolerance } from "../../codes/tolerance.ts";
 import type { LayerCode } from "../../codes/layer-code.ts";
-import { regenerate } from "../../codes/regeneration.ts";
+import { regenerateChecked } from "../../codes/regeneration.ts";
+import type { RegenerationPlan } from "../../codes/layer-code.ts";
 import { roundoffEpsilon, unitRoundoff } from "../../codes/tolerance.ts";
 import type { FaultEvent, FaultInjector } from "../../faults/injector.ts";
 import { createNodeInjector } from "../../faults/node-injector.ts";
@@ -666,22 +667,27 @@ export class NodeProgram {
     }
     const mine = plans.find((p) => p.node === this.node);
     const L = this.layers[layer];
-    const owners = [...new Set(plans.flatMap((p) => p.sources))].sort((a, b) => a - b);
+    const needs = (p: RegenerationPlan) => [...p.sources, ...(p.check?.sources ?? [])];
+    const owners = [...new Set(plans.flatMap(needs))].sort((a, b) => a - b);
     const fetched = this.#timed(
       "comm",
       () =>
         this.#transport.fetch(
           { kind: "block", layer },
           owners,
-          mine?.sources ?? [],
+          mine ? [...new Set(needs(mine))] : [],
           dataOf(L.block, L.block.rows),
         ),
     );
+    let consistent = true;
     if (mine) {
       const blocks: Matrix[] = [];
-      for (const s of mine.sources) blocks[s] = new Matrix(fetched.get(s)!, L.block.rows, L.block.cols);
-      this.#compute("regenerate", () => regenerate(mine, blocks, L.block));
+      for (const s of needs(mine)) blocks[s] = new Matrix(fetched.get(s)!, L.block.rows, L.block.cols);
+      consistent = this.#compute("regenerate", () => regenerateChecked(mine, blocks, L.block));
     }
+    // Every node learns whether any rebuild disagreed with its cross-check (a corrupted peer).
+    const verdicts = this.#timed("comm", () => this.#transport.allgather(Uint8Array.of(consistent ? 0 : 1)));
+    if (verdicts.some((v) => v !== 0)) return false;
     this.counters.regenerated += plans.length;
     this.#wait();
     return true;
