@@ -687,9 +687,11 @@ export class NodeProgram {
     }
     // Every node learns whether any rebuild disagreed with its cross-check (a corrupted peer).
     const verdicts = this.#timed("comm", () => this.#transport.allgather(Uint8Array.of(consistent ? 0 : 1)));
-    if (verdicts.some((v) => v !== 0)) return false;
-    this.counters.regenerated += plans.length;
+    const agreed = verdicts.every((v) => v === 0);
+    // Nobody may reuse the vote area (the next all-gather) before every node has read the verdicts.
     this.#wait();
+    if (!agreed) return false;
+    this.counters.regenerated += plans.length;
     return true;
   }
 
