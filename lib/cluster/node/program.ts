@@ -685,7 +685,9 @@ export class NodeProgram {
       for (const s of needs(mine)) blocks[s] = new Matrix(fetched.get(s)!, L.block.rows, L.block.cols);
       consistent = this.#compute("regenerate", () => regenerateChecked(mine, blocks, L.block));
     }
-    // Every node learns whether any rebuild disagreed with its cross-check (a corrupted peer).
+    // Every node learns whether any rebuild disagreed with its cross-check (a corrupted peer). The
+    // verdicts reuse the vote area: first every node must be done reading the votes.
+    this.#wait();
     const verdicts = this.#timed("comm", () => this.#transport.allgather(Uint8Array.of(consistent ? 0 : 1)));
     const agreed = verdicts.every((v) => v === 0);
     // Nobody may reuse the vote area (the next all-gather) before every node has read the verdicts.
