@@ -1,6 +1,7 @@
 import { formatHelp, option, parseOptions } from "../lib/config/options.ts";
 import { parseJson } from "../lib/config/read-json.ts";
 import { UsageError } from "../lib/errors.ts";
+import { closest, editDistance } from "../lib/config/suggest.ts";
 import { trainSchema } from "../lib/train/config.ts";
 import { assert } from "./assert.ts";
 
@@ -75,4 +76,12 @@ Deno.test("help lists every train flag with its default", () => {
     assert.ok(help.includes(flag), flag);
   }
   assert.ok(help.includes("(default: 0.0003)"));
+});
+
+Deno.test("editDistance counts a swap of neighbours as one edit; closest prefers it", () => {
+  assert.equal(editDistance("trails", "trials"), 1);
+  assert.equal(editDistance("trails", "train"), 2);
+  assert.equal(editDistance("", "abc"), 3);
+  assert.equal(editDistance("kitten", "sitting"), 3);
+  assert.equal(closest("trails", ["train", "trials"]), "trials");
 });
