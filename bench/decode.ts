@@ -13,6 +13,8 @@
  * @module
  */
 
+import type { BenchRow as HarnessRow, BenchSection } from "./harness.ts";
+import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import { Rng } from "../lib/random/rng.ts";
 import type { Kernels } from "../lib/tensor/kernels.ts";
 import { naiveKernels } from "../lib/tensor/naive.ts";
@@ -230,3 +232,23 @@ export function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[
 if (import.meta.main) {
   await benchDecode({ quick: Deno.args.includes("--quick") });
 }
+
+/**
+ * The decode section of `deno task bench`: {@link benchDecode} with the fastest (wasm) kernels;
+ * its rows print as they come, and the decode-to-product ratio is reported against its goal.
+ */
+export const decodeSection: BenchSection = {
+  name: "decode",
+  async run(report: (row: HarnessRow) => void): Promise<void> {
+    const rows = await benchDecode({ kernels: await createWasmKernels() });
+    for (const row of rows) {
+      const isGoal = row.name.startsWith("forward decode ÷");
+      report({
+        name: row.name,
+        value: row.value,
+        unit: row.unit,
+        ...(isGoal ? { goal: 5, lowerIsBetter: true } : {}),
+      });
+    }
+  },
+};

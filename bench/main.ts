@@ -9,6 +9,7 @@
 import { cpus } from "node:os";
 import { type BenchSection, tableHeader, tableLine } from "./harness.ts";
 import { attackSection } from "./attack.ts";
+import { decodeSection } from "./decode.ts";
 import { mlpSection } from "./mlp.ts";
 import { tensorSection } from "./tensor.ts";
 import { trainPaperSection, trainSection } from "./train.ts";
@@ -21,6 +22,7 @@ const SECTIONS: readonly BenchSection[] = [
   mlpSection,
   tensorSection,
   attackSection,
+  decodeSection,
   trainSection,
   trainPaperSection,
 ];
