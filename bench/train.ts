@@ -23,10 +23,10 @@
  * @module
  */
 
+import { loadRunInputs } from "../lib/train/run-inputs.ts";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { loadSplits } from "../datasets/load.ts";
 import { buildLayerCode } from "../lib/codes/build.ts";
 import { parseOptions } from "../lib/config/options.ts";
 import { codeSpecOf } from "../lib/strategies/code-spec.ts";
@@ -35,7 +35,6 @@ import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { readExperiment } from "../lib/train/experiment-config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
-import { Schedule } from "../lib/train/schedule.ts";
 import type { Strategy, StrategyContext } from "../lib/train/strategy.ts";
 import type { BenchRow, BenchSection } from "./harness.ts";
 
@@ -48,20 +47,7 @@ function configOf(argv: string[]): TrainConfig {
 
 /** The data, schedule and kernels of a config. */
 async function contextOf(config: TrainConfig): Promise<StrategyContext> {
-  const data = await loadSplits(config.dataset, {
-    seed: config.seed,
-    trainSamples: config.trainSamples!,
-    testSamples: config.testSamples,
-  });
-  const schedule = new Schedule({
-    seed: config.seed,
-    poolSize: config.trainSamples!,
-    batch: config.batch,
-    epochs: config.epochs,
-    evalEvery: config.evalEvery,
-    rounds: config.rounds,
-    roundSamples: config.roundSamples,
-  });
+  const { data, schedule } = await loadRunInputs(config);
   return { config, kernels: await createWasmKernels(), train: data.train, test: data.test, schedule };
 }
 

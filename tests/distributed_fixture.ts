@@ -2,7 +2,7 @@
  * Shared set-up of the distributed-training tests: a resolved config from flags, synthetic data,
  * and a way to train any strategy for a number of iterations and read its weights.
  */
-import { loadSplits } from "../datasets/load.ts";
+import { loadRunInputs } from "../lib/train/run-inputs.ts";
 import { parseOptions } from "../lib/config/options.ts";
 import type { MlpState } from "../lib/nn/state.ts";
 import { createDistributed, type DistributedOptions } from "../lib/strategies/distributed.ts";
@@ -10,7 +10,6 @@ import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import { createCentralized } from "../lib/train/centralized.ts";
 import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
-import { Schedule } from "../lib/train/schedule.ts";
 import type { Strategy, StrategyContext } from "../lib/train/strategy.ts";
 
 /** A resolved train config from flags (synthetic data, no progress output). */
@@ -28,20 +27,7 @@ export function configOf(argv: string[]): TrainConfig {
 
 /** The strategy context of a config. */
 export async function contextOf(config: TrainConfig): Promise<StrategyContext> {
-  const data = await loadSplits(config.dataset, {
-    seed: config.seed,
-    trainSamples: config.trainSamples!,
-    testSamples: config.testSamples,
-  });
-  const schedule = new Schedule({
-    seed: config.seed,
-    poolSize: config.trainSamples!,
-    batch: config.batch,
-    epochs: config.epochs,
-    evalEvery: config.evalEvery,
-    rounds: config.rounds,
-    roundSamples: config.roundSamples,
-  });
+  const { data, schedule } = await loadRunInputs(config);
   return { config, kernels: await createWasmKernels(), train: data.train, test: data.test, schedule };
 }
 

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { loadSplits } from "../../datasets/load.ts";
+import { loadRunInputs } from "../train/run-inputs.ts";
 import type { StageCode } from "../codes/stage.ts";
 import type { FaultEvent, ForcedFault } from "../faults/injector.ts";
 import { buildFaultModel } from "../faults/registry.ts";
@@ -25,7 +25,6 @@ import { Rng, streamId } from "../random/rng.ts";
 import { createDistributed, type DistributedOptions } from "../strategies/distributed.ts";
 import { naiveKernels } from "../tensor/naive.ts";
 import type { TrainConfig } from "../train/config.ts";
-import { Schedule } from "../train/schedule.ts";
 import type { Strategy, StrategyContext } from "../train/strategy.ts";
 import { clopperPearson, type Interval } from "./interval.ts";
 import { type Outcome, OUTCOMES } from "./outcome.ts";
@@ -130,20 +129,7 @@ function theoryOf(target: TrainTarget, row: TrainRowPlan): Theory {
 
 /** The data and schedule of one training seed. */
 async function contextOf(config: TrainConfig) {
-  const data = await loadSplits(config.dataset, {
-    seed: config.seed,
-    trainSamples: config.trainSamples!,
-    testSamples: config.testSamples,
-  });
-  const schedule = new Schedule({
-    seed: config.seed,
-    poolSize: config.trainSamples!,
-    batch: config.batch,
-    epochs: config.epochs,
-    evalEvery: config.evalEvery,
-    rounds: config.rounds,
-    roundSamples: config.roundSamples,
-  });
+  const { data, schedule } = await loadRunInputs(config);
   return { data, schedule };
 }
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { loadSplits } from "../../datasets/load.ts";
+import { loadRunInputs } from "./run-inputs.ts";
 import { buildLayerCode } from "../codes/build.ts";
 import { Mpi } from "../cluster/mpi/mpi.ts";
 import { MpiUnavailableError } from "../cluster/mpi/find-libmpi.ts";
@@ -19,7 +19,6 @@ import { codeSpecOf } from "../strategies/code-spec.ts";
 import type { TrainConfig } from "./config.ts";
 import { trainLoop } from "./loop.ts";
 import { type RunOptions, type RunOutcome, runTraining } from "./run.ts";
-import { Schedule } from "./schedule.ts";
 import { selectStrategy } from "./select-strategy.ts";
 
 /**
@@ -66,20 +65,7 @@ export async function runTrainingOverMpi(
 
 /** A rank other than 0: the same data, strategy and loop as rank 0, without output. */
 async function follow(config: TrainConfig, options: RunOptions): Promise<undefined> {
-  const data = await loadSplits(config.dataset, {
-    seed: config.seed,
-    trainSamples: config.trainSamples!,
-    testSamples: config.testSamples,
-  });
-  const schedule = new Schedule({
-    seed: config.seed,
-    poolSize: config.trainSamples!,
-    batch: config.batch,
-    epochs: config.epochs,
-    evalEvery: config.evalEvery,
-    rounds: config.rounds,
-    roundSamples: config.roundSamples,
-  });
+  const { data, schedule } = await loadRunInputs(config);
   const strategy = await selectStrategy(config)({
     config,
     kernels: options.kernels,

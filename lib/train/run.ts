@@ -18,8 +18,8 @@
  * @module
  */
 
+import { loadRunInputs } from "./run-inputs.ts";
 import { join } from "node:path";
-import { loadSplits } from "../../datasets/load.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { configFileObject } from "../results/config-json.ts";
 import { collectEnvironment } from "../results/environment.ts";
@@ -36,7 +36,6 @@ import { CheckpointStore } from "./checkpoint-store.ts";
 import { type LoopState, trainLoop } from "./loop.ts";
 import { checkMemory } from "./memory-estimate.ts";
 import { unusedKeys } from "./prepare.ts";
-import { Schedule } from "./schedule.ts";
 import { selectStrategy } from "./select-strategy.ts";
 
 /** How to run. */
@@ -74,20 +73,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     throw new RangeError("runTraining needs a configuration resolved by prepareTrainConfig");
   }
   checkMemory(config);
-  const data = await loadSplits(config.dataset, {
-    seed: config.seed,
-    trainSamples,
-    testSamples: config.testSamples,
-  });
-  const schedule = new Schedule({
-    seed: config.seed,
-    poolSize: trainSamples,
-    batch: config.batch,
-    epochs: config.epochs,
-    evalEvery: config.evalEvery,
-    rounds: config.rounds,
-    roundSamples: config.roundSamples,
-  });
+  const { data, schedule } = await loadRunInputs(config);
 
   let started = new Date();
   let dir: string;
