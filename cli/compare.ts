@@ -92,7 +92,10 @@ function experimentOf(file: string | undefined): ExperimentConfig {
 function modelNote(time: string): string {
   return `Measured: ${time} time. The model's costs are in each run's own time unit: the iteration time T ` +
     "is fitted so that the run's iterations (useful and lost), checkpoints and roll-backs explain its " +
-    "measured time with the config's ratios C/T and R/T; what is compared is the overhead per useful iteration.";
+    "measured time with the config's ratios C/T and R/T; what is compared is the overhead per useful iteration. " +
+    "Simulated (program): the same fault model simulated the way the node program handles it (blocks found " +
+    "corrupted are rebuilt at the end of the iteration, and a rebuild that reads a peer struck since that " +
+    "peer's own read rolls back), which the closed form leaves out; ∞: no segment succeeded in the simulation.";
 }
 
 /** The `compare` command. */

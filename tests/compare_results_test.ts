@@ -82,6 +82,11 @@ Deno.test("predictions: the model beside each run's measurement", () => {
   assert.equal(uncoded.optimal_interval, null);
   assert.equal(uncoded.failure_probability, 0);
   assertClose(uncoded.predicted_seconds_per_iteration, 0.7 + 2 / 100, 1e-12);
+  // Simulated with the program's semantics: CodeNet rolls back more than the closed form says;
+  // uncoded never does (nothing is checked).
+  assert.ok(codenet.simulated_rollbacks_per_iteration > codenet.predicted_rollbacks_per_iteration);
+  assert.equal(uncoded.simulated_rollbacks_per_iteration, 0);
+  assertClose(uncoded.simulated_seconds_per_iteration, uncoded.predicted_seconds_per_iteration, 1e-12);
   // Runs without modelled time have no modelled measurement.
   assert.equal(predictRuns(runs, rows, "modelled")[2].measured_seconds_per_iteration, null);
   assert.deepEqual(measuredPoints(rows, "modelled").map((m) => m.run), ["codenet", "replication"]);

@@ -24,6 +24,7 @@ import {
   segmentModel,
   youngDalyInterval,
 } from "../train/checkpoint-model.ts";
+import { simulateCheckpointing } from "../train/checkpoint-simulation.ts";
 import type { FaultExposure } from "../train/fault-exposure.ts";
 import type { CompareRow } from "./compare-csv.ts";
 
@@ -164,11 +165,21 @@ export interface RunPrediction {
   readonly measured_seconds_per_iteration: number | null;
   readonly predicted_rollbacks_per_iteration: number;
   readonly measured_rollbacks_per_iteration: number | null;
+  /**
+   * The Monte-Carlo simulation with the node program's semantics (checkpoint-simulation.ts,
+   * `semantics: "program"`): where the closed form's assumptions leave roll-backs out. Infinity
+   * when no segment succeeded within the simulation's budget.
+   */
+  readonly simulated_seconds_per_iteration: number;
+  readonly simulated_rollbacks_per_iteration: number;
   /** Young/Daly's interval √(2C/(qT)) and the model's optimal interval with its expected time. */
   readonly young_daly_interval: number | null;
   readonly optimal_interval: number | null;
   readonly optimal_seconds_per_iteration: number | null;
 }
+
+/** Size and seed of the program-semantics simulation beside each run's prediction. */
+export const PROGRAM_SIMULATION = { usefulIterations: 50_000, maxIterations: 500_000, seed: 1 } as const;
 
 /** A run as the model sees it: its strategy (label = the run's label) and its fault rate. */
 export interface ModelledRun extends ModelledStrategy {
@@ -197,6 +208,16 @@ export function predictRuns(
   return runs.map((run) => {
     const failure = iterationFailure(run.exposure, run.rate);
     const model = segmentModel(failure, run.interval, run.costs);
+    const simulated = simulateCheckpointing({
+      exposure: run.exposure,
+      rate: run.rate,
+      interval: run.interval,
+      costs: run.costs,
+      usefulIterations: PROGRAM_SIMULATION.usefulIterations,
+      maxIterations: PROGRAM_SIMULATION.maxIterations,
+      seed: PROGRAM_SIMULATION.seed,
+      semantics: "program",
+    });
     const optimal = failure.steady > 0 ? optimalInterval(failure, run.costs) : undefined;
     const m = measured.get(run.label);
     return {
@@ -210,6 +231,8 @@ export function predictRuns(
       measured_seconds_per_iteration: m?.seconds_per_iteration ?? null,
       predicted_rollbacks_per_iteration: model.rollbacksPerUsefulIteration,
       measured_rollbacks_per_iteration: m === undefined ? null : m.rollbacks / m.iterations,
+      simulated_seconds_per_iteration: simulated.secondsPerUsefulIteration,
+      simulated_rollbacks_per_iteration: simulated.rollbacksPerUsefulIteration,
       young_daly_interval: optimal === undefined ? null : youngDalyInterval(failure.steady, run.costs),
       optimal_interval: optimal?.interval ?? null,
       optimal_seconds_per_iteration: optimal?.secondsPerUsefulIteration ?? null,

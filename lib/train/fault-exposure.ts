@@ -42,6 +42,12 @@ export interface ReadStage {
   readonly symbols: readonly (readonly number[])[];
   /** Independent decoding groups covering every symbol once. */
   readonly groups: readonly DecodingGroup[];
+  /**
+   * For each symbol, the peers the node program reads to rebuild the blocks of its nodes when the
+   * symbol is found corrupted (sources and cross-check sources of every node's regeneration plan),
+   * or `undefined` where the code cannot rebuild them (the program rolls back). Absent: not known.
+   */
+  readonly sources?: readonly (readonly number[] | undefined)[];
 }
 
 /** Which decoder bound decides what a group corrects. */
@@ -103,7 +109,30 @@ function decodingGroups(stage: StageCode, bound: DecoderModel): DecodingGroup[] 
   return [...byRoot.values()].map((symbols) => ({ symbols, correctable }));
 }
 
-function readStage(groups: readonly (readonly number[])[], stage: StageCode, bound: DecoderModel): ReadStage {
+/** The peers read to rebuild every node of `targets` (see {@link ReadStage.sources}). */
+function regenerationSources(
+  code: LayerCode,
+  stage: "forward" | "backward",
+  targets: readonly number[],
+): number[] | undefined {
+  const peers = new Set<number>();
+  try {
+    for (const t of targets) {
+      const plan = code.regeneration(t, stage, targets);
+      for (const n of [...plan.sources, ...(plan.check?.sources ?? [])]) peers.add(n);
+    }
+  } catch {
+    return undefined;
+  }
+  return [...peers].sort((a, b) => a - b);
+}
+
+function readStage(
+  groups: readonly (readonly number[])[],
+  stage: StageCode,
+  bound: DecoderModel,
+  sources?: (targets: readonly number[]) => number[] | undefined,
+): ReadStage {
   if (groups.length !== stage.P) {
     throw new RangeError(`stage ${stage.name}: ${groups.length} node groups for ${stage.P} symbols`);
   }
@@ -114,7 +143,11 @@ function readStage(groups: readonly (readonly number[])[], stage: StageCode, bou
       seen.add(n);
     }
   }
-  return { symbols: groups, groups: decodingGroups(stage, bound) };
+  return {
+    symbols: groups,
+    groups: decodingGroups(stage, bound),
+    ...(sources ? { sources: groups.map(sources) } : {}),
+  };
 }
 
 /**
@@ -141,8 +174,18 @@ export function codedExposure(
     layers,
     forwardActive: ids.map((i) => code.forwardActive(i)),
     backwardActive: ids.map((i) => code.backwardActive(i)),
-    forward: readStage(code.forwardGroups(), code.forward, bound),
-    backward: readStage(code.backwardGroups(), code.backward, bound),
+    forward: readStage(
+      code.forwardGroups(),
+      code.forward,
+      bound,
+      (g) => regenerationSources(code, "forward", g),
+    ),
+    backward: readStage(
+      code.backwardGroups(),
+      code.backward,
+      bound,
+      (g) => regenerationSources(code, "backward", g),
+    ),
   };
 }
 
