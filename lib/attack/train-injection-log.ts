@@ -35,6 +35,8 @@ export interface RecordedTrainFault {
   readonly maxAbsDelta: number;
   /** Every changed entry (absent in logs written before training replays existed). */
   readonly changes?: readonly EntryChange[];
+  /** Which visit of its place the fault struck on (0 first; absent in older logs). */
+  readonly attempt?: number;
 }
 
 /** One recorded training trial. */
@@ -113,9 +115,10 @@ function fault(o: Record<string, unknown>, where: string): RecordedTrainFault {
     new: number(o.new, where, "new"),
     maxAbsDelta: number(o.max_abs_delta, where, "max_abs_delta"),
   };
-  if (o.changes === undefined) return base;
+  const attempt = o.attempt === undefined ? {} : { attempt: integer(o.attempt, where, "attempt") };
+  if (o.changes === undefined) return { ...base, ...attempt };
   if (!Array.isArray(o.changes)) fail(where, "changes must be a list");
-  return { ...base, changes: o.changes.map((c) => change(c, where)) };
+  return { ...base, ...attempt, changes: o.changes.map((c) => change(c, where)) };
 }
 
 function planned(v: unknown, where: string): ForcedFault {

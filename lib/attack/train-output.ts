@@ -9,9 +9,10 @@
  * - `injections.jsonl`: a header `{"type": "campaign", "version", "target": "train", "config",
  *   "rows"}`, then per trial its faults as the run's faults.jsonl holds them (one
  *   `{"type": "injection", "row", "site", "model", "trial", "iteration", "node", "layer", "phase",
- *   "forced", "entries", "index", "old", "new", "max_abs_delta", "changes", "outcome"}` each:
+ *   "forced", "entries", "index", "old", "new", "max_abs_delta", "attempt", "changes", "outcome"}` each:
  *   `entries`, `index`, `old`, `new` summarise the fault as faults.jsonl does, `changes` lists every
- *   changed entry `{"index", "old", "new", "bits"?}`, what `--replay` writes back) and a
+ *   changed entry `{"index", "old", "new", "bits"?}`, what `--replay` writes back, and `attempt`
+ *   which visit of the place it struck on: 0, or 1 after a roll-back re-ran the iteration, …) and a
  *   `{"type": "trial", …}` line with the plan, the seeds, the strategy's counters, the weight
  *   difference and the outcome;
  * - the readable table.
@@ -158,6 +159,7 @@ export function trainTrialLines(row: TrainRowPlan, r: TrainTrialResult): string[
       old: encodeNumber(f.old),
       new: encodeNumber(f.new),
       max_abs_delta: encodeNumber(f.maxAbsDelta),
+      ...(f.attempt !== undefined ? { attempt: f.attempt } : {}),
       ...(f.changes !== undefined ? { changes: f.changes.map(changeJson) } : {}),
       outcome: r.outcome,
     })

@@ -1,7 +1,7 @@
 /**
  * `attack --replay` of a training campaign: re-runs every recorded trial with the same training
  * seed and re-injects exactly the recorded faults (same node, iteration, layer, phase and site,
- * and the same changed entries with the same values, written by the nodes' injectors instead of a
+ * on the same pass when a roll-back re-ran the iteration, and the same changed entries with the same values, written by the nodes' injectors instead of a
  * drawn corruption), judges each trial against the fault-free run of its seed again, and lists
  * every trial whose outcome differs from the recorded one, or whose re-injected faults differ from
  * the recorded ones (a recorded old value the run does not hold there, a fault that never struck).
@@ -84,8 +84,9 @@ function sameNumber(a: number, b: number): boolean {
   return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-function place(f: Pick<FaultEvent, "iteration" | "layer" | "phase" | "site">): string {
-  return `iteration ${f.iteration} layer ${f.layer} ${f.phase} ${f.site}`;
+function place(f: Pick<FaultEvent, "iteration" | "layer" | "phase" | "site" | "attempt">): string {
+  const pass = f.attempt !== undefined && f.attempt > 0 ? ` (pass ${f.attempt + 1})` : "";
+  return `iteration ${f.iteration} layer ${f.layer} ${f.phase} ${f.site}${pass}`;
 }
 
 function byNode<T extends { readonly node: number }>(faults: readonly T[]): Map<number, T[]> {
@@ -108,7 +109,10 @@ function faultDifference(
     return `recorded at ${place(recorded)}, struck at ${place(replayed)}`;
   }
   if (exact) {
-    const a = recorded.changes!;
+    // A recorded entry whose old and new value agree (no bits) changes nothing when written back.
+    const a = recorded.changes!.filter((c) =>
+      c.bits !== undefined ? c.bits.length > 0 : !Object.is(c.old, c.new)
+    );
     const b = replayed.changes ?? [];
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       const x = a[i];
@@ -173,6 +177,7 @@ function recordedForced(trial: RecordedTrainTrial): ForcedFault[] {
     phase: f.phase,
     node: f.node,
     site: f.site,
+    ...(f.attempt !== undefined ? { attempt: f.attempt } : {}),
     values: f.changes!.map((c) => ({ index: c.index, new: c.new, ...(c.bits ? { bits: c.bits } : {}) })),
   }));
 }

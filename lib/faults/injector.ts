@@ -27,6 +27,11 @@ export interface FaultEvent extends Change {
   readonly forced: boolean;
   /** Every changed entry (only when the injector's `record` option is set). */
   readonly changes?: readonly EntryChange[];
+  /**
+   * Which visit of its place (iteration, layer, phase, site) the fault struck on: 0 the first, 1
+   * after a roll-back re-ran the iteration, … (only when `record` is set).
+   */
+  readonly attempt?: number;
 }
 
 /** An entry a replayed fault writes: its index and the recorded new value (and bits, if any). */
@@ -54,6 +59,12 @@ export interface ForcedFault {
    * these entries to exactly these values and draws nothing from the fault stream.
    */
   readonly values?: readonly RecordedEntry[];
+  /**
+   * Strike on this visit of the place only (0: the first pass, 1: after a roll-back re-ran the
+   * iteration, …; counted since the injector was built). Without it, a planned fault strikes on
+   * the first visit after the faults planned before it at the same place.
+   */
+  readonly attempt?: number;
 }
 
 /** Settings of a node's injector. */
@@ -71,7 +82,7 @@ export interface InjectorOptions {
    * the iteration re-runs (a roll-back), in the order given.
    */
   readonly forced: readonly ForcedFault[];
-  /** Record every changed entry in the events (`FaultEvent.changes`). */
+  /** Record every changed entry and the visit of the place in the events (`changes`, `attempt`). */
   readonly record?: boolean;
 }
 
@@ -86,8 +97,12 @@ export class FaultInjector {
   #rng: Rng;
   /** This node's planned faults by place, in the order they strike. */
   readonly #planned = new Map<string, ForcedFault[]>();
-  /** How many of each place's planned faults have struck. */
+  /** How many of each place's planned faults without an `attempt` have struck. */
   readonly #struck = new Map<string, number>();
+  /** Visits of each place (counted when recording, or when a planned fault names its attempt). */
+  readonly #visits = new Map<string, number>();
+  /** Whether some planned fault names its attempt. */
+  readonly #attempts: boolean;
   readonly #model: FaultModel;
   /** Faults injected since the last {@link FaultInjector.drain}. */
   #events: FaultEvent[] = [];
@@ -104,15 +119,23 @@ export class FaultInjector {
       if (list === undefined) this.#planned.set(k, [f]);
       else list.push(f);
     }
+    this.#attempts = options.forced.some((f) => f.node === node && f.attempt !== undefined);
   }
 
-  /** The next planned fault at place `k` (consumed: it strikes once, even if the iteration re-runs). */
-  #takePlanned(k: string): ForcedFault | undefined {
+  /**
+   * The planned fault of visit `visit` of place `k`: the one naming that attempt, else the next of
+   * those naming none (consumed: it strikes once, even if the iteration re-runs).
+   */
+  #takePlanned(k: string, visit: number): ForcedFault | undefined {
     const list = this.#planned.get(k);
+    if (list === undefined) return undefined;
+    const named = list.find((f) => f.attempt === visit);
+    if (named !== undefined) return named;
+    const free = list.filter((f) => f.attempt === undefined);
     const used = this.#struck.get(k) ?? 0;
-    if (list === undefined || used >= list.length) return undefined;
+    if (used >= free.length) return undefined;
     this.#struck.set(k, used + 1);
-    return list[used];
+    return free[used];
   }
 
   /**
@@ -121,7 +144,13 @@ export class FaultInjector {
    */
   strike(iteration: number, layer: number, phase: Phase, site: FaultSite, target: Float): boolean {
     if (!this.enabled) return false;
-    const planned = this.#takePlanned(key(iteration, layer, phase, site));
+    const k = key(iteration, layer, phase, site);
+    let visit = 0;
+    if (this.options.record || this.#attempts) {
+      visit = this.#visits.get(k) ?? 0;
+      this.#visits.set(k, visit + 1);
+    }
+    const planned = this.#takePlanned(k, visit);
     const forced = planned !== undefined;
     const drawn = this.options.rate > 0 && this.options.sites.includes(site) &&
       this.#rng.bernoulli(this.options.rate);
@@ -147,7 +176,7 @@ export class FaultInjector {
       site,
       forced,
       ...change,
-      ...(changes !== undefined ? { changes } : {}),
+      ...(changes !== undefined ? { changes, attempt: visit } : {}),
     });
     return true;
   }
@@ -159,11 +188,15 @@ export class FaultInjector {
     return out;
   }
 
-  /** Stream position and the planned faults still to come (a place once per fault), for checkpoints. */
+  /**
+   * Stream position and the planned faults still to come (a place once per fault), for checkpoints.
+   * Faults that name their attempt are not saved: visits are counted since the injector was built.
+   */
   save(): InjectorState {
     const pending: string[] = [];
     for (const [k, list] of this.#planned) {
-      for (let i = this.#struck.get(k) ?? 0; i < list.length; i++) pending.push(k);
+      const free = list.filter((f) => f.attempt === undefined).length;
+      for (let i = this.#struck.get(k) ?? 0; i < free; i++) pending.push(k);
     }
     return { rng: this.#rng.save(), pending };
   }
@@ -175,7 +208,8 @@ export class FaultInjector {
     for (const k of state.pending) left.set(k, (left.get(k) ?? 0) + 1);
     this.#struck.clear();
     for (const [k, list] of this.#planned) {
-      this.#struck.set(k, Math.max(0, list.length - (left.get(k) ?? 0)));
+      const free = list.filter((f) => f.attempt === undefined).length;
+      this.#struck.set(k, Math.max(0, free - (left.get(k) ?? 0)));
     }
   }
 }
