@@ -262,7 +262,7 @@ export const attackSchema = {
   replay: option.string<string | undefined>({
     default: undefined,
     description:
-      "re-run the injections of an injections.jsonl (or a run folder) of a stage or --train campaign and check the outcomes",
+      "re-run the injections of an injections.jsonl or run folder (stage or --train) and check the outcomes",
     placeholder: "file",
     group: "Output",
     cliOnly: true,
@@ -470,6 +470,11 @@ function sitesOf(text: string): FaultSite[] {
 
 /** The training campaign the flags describe (checked against the train config). */
 function trainCampaignFromFlags(values: AttackValues, given: Set<string>) {
+  if (given.has("replay")) {
+    throw new UsageError(
+      "--replay re-runs the recorded campaign with its own settings (its train flags included); drop --train",
+    );
+  }
   const stray = [...given].find((f) => !TRAIN_TARGET_FLAGS.has(f));
   if (stray !== undefined) {
     throw new UsageError(
@@ -543,13 +548,14 @@ async function resolveAttack(values: AttackValues, argv: readonly string[]) {
       );
     }
   }
+  const config = replay?.kind === "train" ? undefined : replay?.config ?? campaignFromFlags(values, given);
   if (values.out !== undefined && (await exists(join(values.out, "attack.json")))) {
     throw new UsageError(
       `--out ${values.out}: already holds an attack run (attack.json); choose another folder`,
     );
   }
   if (replay?.kind === "train") return { trainReplay: replay };
-  return { replay, config: replay?.config ?? campaignFromFlags(values, given) };
+  return { replay, config: config! };
 }
 
 /** The `attack` command. */

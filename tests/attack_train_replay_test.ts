@@ -176,6 +176,9 @@ Deno.test("attack --replay of a training run folder: reproduced exits 0; tampere
       ["no-seed", text.replace(/"train_seed":\d+,/, ""), /train_seed must be an integer/],
       ["bad-row", text.replace(/"row":0,/g, '"row":3,'), /row 3 trial 0: the campaign header has 1 rows/],
     ];
+    const both = await runCli(["attack", `--train=${CODENET}`, "--replay", run, ...quiet]);
+    assert.equal(both.code, 2);
+    assert.match(both.err.join("\n"), /--replay re-runs the recorded campaign .*drop --train$/);
     for (const [name, content, message] of bad) {
       const file = join(dir, `${name}.jsonl`);
       if (content !== "") await Deno.writeTextFile(file, content);
