@@ -3,7 +3,8 @@
  * exactly the recorded faults and reproduces every outcome and every fault, also from a log
  * written before faults carried their changed entries (re-derived from the fault seeds); a
  * tampered log (a fault removed, an outcome or an old value changed) is reported as a mismatch
- * with exit 1; bad replay input exits 2 with one line.
+ * with exit 1; bad replay input exits 2 with one line; the injector writes recorded values on the
+ * recorded pass of their place.
  */
 
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import {
   replayTrainCampaign,
 } from "../lib/attack/mod.ts";
 import { planTrainRows } from "../lib/attack/train-config.ts";
+import { FaultInjector } from "../lib/faults/injector.ts";
 import { trainHeaderLine, trainTrialLines } from "../lib/attack/train-output.ts";
 import { assert } from "./assert.ts";
 import { CODENET, REPLICATION, trainCampaign } from "./attack_train_fixtures.ts";
@@ -190,4 +192,47 @@ Deno.test("attack --replay of a training run folder: reproduced exits 0; tampere
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("injector: recorded values are written exactly on the named pass of their place; other plans strike once each", () => {
+  const place = { iteration: 2, layer: 0, phase: "forward" as const, site: "product" as const };
+  const injector = new FaultInjector(1, 9, {
+    rate: 0,
+    density: 0.25,
+    sites: [],
+    record: true,
+    forced: [
+      { ...place, node: 1, attempt: 1, values: [{ index: 3, new: 7.5 }, { index: 5, new: 1 }] },
+      { ...place, node: 1 },
+      { ...place, node: 0, values: [{ index: 0, new: 2 }] },
+    ],
+  });
+  const first = new Float32Array(8).fill(1);
+  assert.ok(injector.strike(2, 0, "forward", "product", first), "the plan without a pass strikes first");
+  const drawn = injector.drain()[0];
+  assert.deepEqual([drawn.attempt, drawn.forced, drawn.entries, drawn.changes!.length], [0, true, 2, 2]);
+  const second = new Float32Array(8).fill(1);
+  assert.ok(injector.strike(2, 0, "forward", "product", second), "the recorded values strike on pass 2");
+  assert.deepEqual(Array.from(second), [1, 1, 1, 7.5, 1, 1, 1, 1]);
+  const replayed = injector.drain()[0];
+  assert.deepEqual(replayed.changes, [{ index: 3, old: 1, new: 7.5 }], "an unchanged entry is no change");
+  assert.deepEqual([replayed.attempt, replayed.entries, replayed.index, replayed.maxAbsDelta], [
+    1,
+    1,
+    3,
+    6.5,
+  ]);
+  assert.equal(injector.strike(2, 0, "forward", "product", second), false);
+
+  // Two plans at one place without a pass: one strikes, the other is saved as pending and strikes after a restore.
+  const twice = { rate: 0, density: 0.25, sites: [], forced: [{ ...place, node: 0 }, { ...place, node: 0 }] };
+  const a = new FaultInjector(0, 9, twice);
+  assert.ok(a.strike(2, 0, "forward", "product", new Float64Array(4)));
+  const saved = a.save();
+  assert.deepEqual(saved.pending, ["2/0/forward/product"]);
+  const b = new FaultInjector(0, 9, twice);
+  b.restore(saved);
+  assert.ok(b.strike(2, 0, "forward", "product", new Float64Array(4)));
+  assert.equal(b.strike(2, 0, "forward", "product", new Float64Array(4)), false);
+  assert.equal(b.drain()[0].changes, undefined, "entries are recorded only when asked");
 });
