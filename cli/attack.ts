@@ -9,7 +9,9 @@
  * With `--train <train config>` the target is a training run instead (lib/attack/train-*.ts):
  * short seeded runs of the configured strategy with faults at `--sites`, each judged against the
  * fault-free run with the same seed, written in the same formats. The train config fixes the
- * code, decoder and precision, so the stage target's flags for them are refused.
+ * code, decoder and precision, so the stage target's flags for them are refused. `--replay` of a
+ * training campaign's run folder re-runs its trials with exactly the recorded faults
+ * (lib/attack/train-replay.ts), reported as the stage replay is.
  *
  * @module
  */
@@ -28,11 +30,14 @@ import {
   type CampaignConfig,
   type CampaignHooks,
   type CampaignResult,
+  checkRecordedTrainTrials,
   type CodeLabel,
   defaultWeightTolerance,
   formatAttackTable,
   headerLine,
+  injectionLogTarget,
   parseInjectionLog,
+  parseTrainInjectionLog,
   planRows,
   replayCampaign,
   resolveTrainTarget,
@@ -256,7 +261,8 @@ export const attackSchema = {
   }),
   replay: option.string<string | undefined>({
     default: undefined,
-    description: "re-run the injections of an injections.jsonl (or a run folder) and check the outcomes",
+    description:
+      "re-run the injections of an injections.jsonl or run folder (stage or --train) and check the outcomes",
     placeholder: "file",
     group: "Output",
     cliOnly: true,
@@ -372,6 +378,27 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** `--replay`'s header errors: one line naming the file. */
+function headerError(file: string, e: unknown): UsageError {
+  if (e instanceof UsageError) return new UsageError(`--replay ${file}: its campaign header: ${e.message}`);
+  return new UsageError(`--replay ${file}: malformed campaign header (${(e as Error).message})`);
+}
+
+/** A training campaign's recorded log, checked against its own header. */
+function readTrainReplay(text: string, file: string) {
+  const log = parseTrainInjectionLog(text, file);
+  let target;
+  let config;
+  try {
+    target = resolveTrainTarget(JSON.stringify(log.config.train));
+    config = validateTrainCampaign(log.config, target);
+  } catch (e) {
+    throw headerError(file, e);
+  }
+  checkRecordedTrainTrials(config, target, log.trials, file);
+  return { kind: "train" as const, file, config, target, trials: log.trials };
+}
+
 /** The recorded campaign of `--replay` (a file or a run folder holding injections.jsonl). */
 async function readReplay(path: string) {
   let file = path;
@@ -386,13 +413,27 @@ async function readReplay(path: string) {
   } catch (e) {
     throw new UsageError(`--replay ${file}: cannot read it (${(e as Error).message})`);
   }
+  if (injectionLogTarget(text, file) === "train") return readTrainReplay(text, file);
   const log = parseInjectionLog(text, file);
   try {
-    return { file, config: validateCampaign(log.config), trials: log.trials };
+    return { kind: "stage" as const, file, config: validateCampaign(log.config), trials: log.trials };
   } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`--replay ${file}: its campaign header: ${e.message}`);
-    throw new UsageError(`--replay ${file}: malformed campaign header (${(e as Error).message})`);
+    throw headerError(file, e);
   }
+}
+
+/** Prints a replay's verdict on stderr; the exit code (1 when a trial was not reproduced). */
+function replayVerdict(summary: { replayed: number; mismatches: number; fault_mismatches?: number }): number {
+  if (summary.mismatches > 0) {
+    const what = (summary.fault_mismatches ?? 0) > 0 ? "another outcome or other faults" : "another outcome";
+    console.error(
+      `replay: ${summary.mismatches} of ${summary.replayed} trials gave ${what} than recorded ` +
+        `(see attack.json replay.first_mismatches)`,
+    );
+    return 1;
+  }
+  console.error(`replay: all ${summary.replayed} recorded outcomes reproduced`);
+  return 0;
 }
 
 /** Flags that mean something with `--train`. */
@@ -429,6 +470,11 @@ function sitesOf(text: string): FaultSite[] {
 
 /** The training campaign the flags describe (checked against the train config). */
 function trainCampaignFromFlags(values: AttackValues, given: Set<string>) {
+  if (given.has("replay")) {
+    throw new UsageError(
+      "--replay re-runs the recorded campaign with its own settings (its train flags included); drop --train",
+    );
+  }
   const stray = [...given].find((f) => !TRAIN_TARGET_FLAGS.has(f));
   if (stray !== undefined) {
     throw new UsageError(
@@ -462,6 +508,14 @@ async function runTrainTarget(values: AttackValues, given: Set<string>): Promise
     out: values.out,
     progress: values.progress as ProgressMode,
   });
+  return printTrainOutcome(values, outcome);
+}
+
+/** Prints a training campaign's table (or `--json`) and summary; the exit code. */
+function printTrainOutcome(
+  values: AttackValues,
+  outcome: Awaited<ReturnType<typeof runTrainAttack>>,
+): number {
   if (values.json) {
     console.log(JSON.stringify(outcome.json));
     console.error(outcome.summary);
@@ -469,7 +523,7 @@ async function runTrainTarget(values: AttackValues, given: Set<string>): Promise
     console.log(outcome.table);
     console.log(`\n${outcome.summary}`);
   }
-  return 0;
+  return outcome.replay ? replayVerdict(outcome.replay) : 0;
 }
 
 /** The campaign to run (from the flags or `--replay`), after every check that needs no trial. */
@@ -494,13 +548,14 @@ async function resolveAttack(values: AttackValues, argv: readonly string[]) {
       );
     }
   }
-  const config = replay?.config ?? campaignFromFlags(values, given);
+  const config = replay?.kind === "train" ? undefined : replay?.config ?? campaignFromFlags(values, given);
   if (values.out !== undefined && (await exists(join(values.out, "attack.json")))) {
     throw new UsageError(
       `--out ${values.out}: already holds an attack run (attack.json); choose another folder`,
     );
   }
-  return { replay, config };
+  if (replay?.kind === "train") return { trainReplay: replay };
+  return { replay, config: config! };
 }
 
 /** The `attack` command. */
@@ -514,6 +569,7 @@ export const attackCommand: Command<typeof attackSchema> = {
     "deno task cli attack --code replication --r 3 --model additive --rate 0.01,0.05",
     "deno task cli attack --model mercurial --probability 0.2 --inner bitflip --errors 1 --sequence 1000",
     "deno task cli attack --replay results/attack-20250101T120000Z",
+    "deno task cli attack --replay results/attack-train-20250101T120000Z",
     "deno task cli attack --train results/codenet-20250101T120000Z/config.json --sites product,stored --errors 0..2 --trials 20",
     'deno task cli attack --train="--dataset synthetic --layers 784,32,10 --train-samples 40 --strategy replication" --sites message --model bitflip --bit-class exponent --errors 1 --trials 10',
   ],
@@ -525,7 +581,17 @@ export const attackCommand: Command<typeof attackSchema> = {
   async run(values, argv) {
     const given = givenFlags(argv);
     if (values.train !== undefined) return await runTrainTarget(values, given);
-    const { replay, config } = await resolveAttack(values, argv);
+    const resolved = await resolveAttack(values, argv);
+    if (resolved.trainReplay !== undefined) {
+      const { file, config, target, trials } = resolved.trainReplay;
+      const outcome = await runTrainAttack(config, target, {
+        out: values.out,
+        progress: values.progress as ProgressMode,
+        replay: { file, trials },
+      });
+      return printTrainOutcome(values, outcome);
+    }
+    const { replay, config } = resolved;
     const code = buildLayerCode(config.code);
     const label: CodeLabel = { code: code.kind, parameters: code.label };
     const dir = await createRunDirectory({ name: replay ? "attack-replay" : "attack", out: values.out });
@@ -587,14 +653,9 @@ export const attackCommand: Command<typeof attackSchema> = {
       console.log(formatAttackTable(result, label, code.kind === "replication"));
       console.log(`\n${where}`);
     }
-    if (replaySummary && (replaySummary.mismatches as number) > 0) {
-      console.error(
-        `replay: ${replaySummary.mismatches} of ${replaySummary.replayed} trials gave another outcome than recorded ` +
-          `(see attack.json replay.first_mismatches)`,
-      );
-      return 1;
+    if (replaySummary) {
+      return replayVerdict(replaySummary as { replayed: number; mismatches: number });
     }
-    if (replaySummary) console.error(`replay: all ${replaySummary.replayed} recorded outcomes reproduced`);
     return 0;
   },
 };

@@ -5,18 +5,7 @@ import { parse } from "csv-parse/sync";
 import { OUTCOMES } from "../lib/attack/outcome.ts";
 import { TOLERANCE_COLUMNS } from "../lib/attack/tolerance-table.ts";
 import { assert } from "./assert.ts";
-
-const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
-
-async function attack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", MAIN, "attack", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
+import { attack } from "./attack_fixtures.ts";
 
 const SMALL = ["--length", "96", "--trials", "30", "--datasets", "2", "--progress", "none"];
 

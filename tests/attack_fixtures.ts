@@ -1,7 +1,7 @@
 /**
  * Shared helpers of the attack tests: a small seeded campaign configuration on the authors' grid
- * stages (short symbols, so a few hundred trials take well under a second), and a one-line
- * summary of a row's non-zero counts for assertion messages.
+ * stages (short symbols, so a few hundred trials take well under a second), a one-line
+ * summary of a row's non-zero counts for assertion messages, and `codenet attack` as a subprocess.
  *
  * @module
  */
@@ -37,4 +37,17 @@ export function smallCampaign(overrides: Partial<CampaignConfig> = {}): Campaign
 export function describeRow(row: RowResult): string {
   const counts = Object.entries(row.counts).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(" ");
   return `${row.stage} ${row.model} ${row.t !== undefined ? `t=${row.t}` : `rate=${row.rate}`}: ${counts}`;
+}
+
+const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
+
+/** `codenet attack …` in a subprocess: its exit code and output. */
+export async function attack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", MAIN, "attack", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }

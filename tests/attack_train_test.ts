@@ -9,13 +9,7 @@
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { buildLayerCode } from "../lib/codes/build.ts";
-import {
-  classifyTrainTrial,
-  resolveTrainTarget,
-  runTrainCampaign,
-  type TrainTrialResult,
-  validateTrainCampaign,
-} from "../lib/attack/mod.ts";
+import { classifyTrainTrial, resolveTrainTarget, validateTrainCampaign } from "../lib/attack/mod.ts";
 import { OUTCOMES } from "../lib/attack/outcome.ts";
 import { TOLERANCE_COLUMNS } from "../lib/attack/tolerance-table.ts";
 import { drawStrike, strikeCapacity } from "../lib/attack/train-plan.ts";
@@ -23,34 +17,11 @@ import { UsageError } from "../lib/errors.ts";
 import { FAULT_SITES } from "../lib/train/config.ts";
 import { Rng } from "../lib/random/rng.ts";
 import { assert } from "./assert.ts";
-
-const NET = "--dataset synthetic --layers 784,8,10 --train-samples 8 --test-samples 10 --lr 0.05 " +
-  "--dtype float64 --checkpoint-every 4 --seed 5";
-const CODENET = `${NET} --strategy codenet --pr 3 --qr 1 --pc 3 --qc 1`; // 5 nodes, (3,1) stages
-const REPLICATION = `${NET} --strategy replication --qr 1 --qc 1`; // r = 2: 2 nodes
-const UNCODED = `${NET} --strategy uncoded --grid-rows 1 --grid-cols 2`; // 2 nodes
-
-/** Runs a campaign of `trials` trials with one additive fault (t = 1) at the product site. */
-async function campaign(train: string, trials: number) {
-  const target = resolveTrainTarget(train);
-  const config = validateTrainCampaign({
-    train: target.flags,
-    sites: ["product"],
-    models: ["additive"],
-    parameters: {},
-    errors: [1],
-    trials,
-    trainSeeds: 1,
-    seed: 11,
-    weightTolerance: 1e-9,
-  }, target);
-  const trialResults: TrainTrialResult[] = [];
-  const result = await runTrainCampaign(config, target, { onTrial: (_, r) => trialResults.push(r) });
-  return { result, row: result.rows[0], trials: trialResults };
-}
+import { attack } from "./attack_fixtures.ts";
+import { CODENET, REPLICATION, trainCampaign, UNCODED } from "./attack_train_fixtures.ts";
 
 Deno.test("training campaign, one additive fault per stage: codenet corrects, replication rolls back, uncoded does neither", async () => {
-  const coded = await campaign(CODENET, 3);
+  const coded = await trainCampaign(CODENET, 3);
   assert.equal(coded.row.trials, 3);
   assert.equal(coded.row.theory.expected, "corrected");
   assert.equal(coded.row.counts.corrected, 3, JSON.stringify(coded.trials.map((t) => [t.outcome, t.reason])));
@@ -64,12 +35,12 @@ Deno.test("training campaign, one additive fault per stage: codenet corrects, re
   }
   assert.equal(coded.result.references[0].metrics.faults_injected, 0);
 
-  const replicated = await campaign(REPLICATION, 2);
+  const replicated = await trainCampaign(REPLICATION, 2);
   assert.equal(replicated.row.theory.expected, "detected");
   assert.equal(replicated.row.counts.detected, 2, JSON.stringify(replicated.trials.map((t) => t.reason)));
   for (const t of replicated.trials) assert.ok(t.metrics.rollbacks >= 1);
 
-  const uncoded = await campaign(UNCODED, 2);
+  const uncoded = await trainCampaign(UNCODED, 2);
   assert.equal(uncoded.row.counts.corrected + uncoded.row.counts.detected, 0);
   assert.equal(uncoded.row.counts.silent + uncoded.row.counts.masked, 2);
   assert.ok(
@@ -159,18 +130,6 @@ Deno.test("training target: bad train flags and impossible campaigns are one-lin
   );
 });
 
-const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
-
-async function attack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", MAIN, "attack", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
-
 Deno.test("attack --train writes tolerance.csv, injections.jsonl and attack.json; stage flags exit 2", async () => {
   const refused = await attack(`--train=${REPLICATION}`, "--code", "polydot", "--progress", "none");
   assert.equal(refused.code, 2);
@@ -226,9 +185,9 @@ Deno.test("attack --train writes tolerance.csv, injections.jsonl and attack.json
     assert.equal(injections[0].site, "message");
     assert.equal(injections[0].outcome, "detected");
     assert.equal(lines.filter((l) => l.type === "trial").length, 2);
-    const replay = await attack("--replay", out, "--progress", "none");
-    assert.equal(replay.code, 2);
-    assert.match(replay.stderr, /training campaign's log/);
+    const replay = await attack("--replay", out, "--out", join(dir, "replay"), "--progress", "none");
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.match(replay.stderr, /replay: all 2 recorded outcomes reproduced/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

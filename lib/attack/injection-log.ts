@@ -171,7 +171,10 @@ export function parseInjectionLog(text: string, file = "injections.jsonl"): Inje
         fail(where, "the first line must be the campaign header (is this an attack injections.jsonl?)");
       }
       if (o.target === "train") {
-        fail(where, "a training campaign's log; --replay re-runs stage campaigns only");
+        fail(
+          where,
+          "a training campaign's log; read it with parseTrainInjectionLog (train-injection-log.ts)",
+        );
       }
       if (o.version !== INJECTION_LOG_VERSION) {
         fail(where, `format version ${o.version}, this codenet reads ${INJECTION_LOG_VERSION}`);

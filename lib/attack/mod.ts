@@ -17,7 +17,8 @@
  *   distributed strategy with faults at chosen sites, each judged against the fault-free run with
  *   the same training seed; its rows are (site, model, t or rate) and its outputs use the same
  *   formats ({@link trainToleranceCsv}, {@link trainAttackJson}, {@link formatTrainTable},
- *   {@link trainHeaderLine}, {@link trainTrialLines}).
+ *   {@link trainHeaderLine}, {@link trainTrialLines}); {@link replayTrainCampaign} re-runs a
+ *   recorded training campaign's faults ({@link parseTrainInjectionLog}).
  *
  * The fault models live in lib/faults/ (`buildFaultModel` for one buffer, `buildStageAttack` for
  * a stage); the training target passes a buffer model's name and parameters to every node
@@ -92,7 +93,26 @@ export {
   validateTrainCampaign,
 } from "./train-config.ts";
 export { classifyTrainTrial, weightDifference } from "./train-outcome.ts";
-export { runTrainAttack, type TrainRunOptions, type TrainRunOutcome } from "./train-run.ts";
+export {
+  runTrainAttack,
+  type TrainReplaySummary,
+  type TrainRunOptions,
+  type TrainRunOutcome,
+} from "./train-run.ts";
+export {
+  injectionLogTarget,
+  parseTrainInjectionLog,
+  type RecordedTrainFault,
+  type RecordedTrainTrial,
+  type TrainInjectionLog,
+} from "./train-injection-log.ts";
+export {
+  checkRecordedTrainTrials,
+  hasRecordedValues,
+  replayTrainCampaign,
+  type TrainReplayMismatch,
+  type TrainReplayResult,
+} from "./train-replay.ts";
 export {
   formatTrainTable,
   trainAttackJson,

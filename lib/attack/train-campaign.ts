@@ -128,7 +128,7 @@ function theoryOf(target: TrainTarget, row: TrainRowPlan): Theory {
 }
 
 /** The data and schedule of one training seed. */
-async function contextOf(config: TrainConfig) {
+export async function contextOf(config: TrainConfig) {
   const { data, schedule } = await loadRunInputs(config);
   return { data, schedule };
 }
@@ -215,13 +215,14 @@ async function trainOnce(
 }
 
 /** Per-row outcome tally. */
-class Tally {
+export class TrainTally {
   readonly counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   trials = 0;
   injected = 0;
   maxDifference = 0;
   seconds = 0;
 
+  /** Counts one trial. */
   add(r: TrainTrialResult): void {
     this.counts[r.outcome]++;
     this.trials++;
@@ -230,6 +231,7 @@ class Tally {
     this.seconds += r.seconds;
   }
 
+  /** Clopper–Pearson 95 % interval of each outcome's rate. */
   intervals(): Record<Outcome, Interval> {
     return Object.fromEntries(
       OUTCOMES.map((o) => [o, clopperPearson(this.counts[o], this.trials)]),
@@ -240,6 +242,146 @@ class Tally {
   }
 }
 
+/** A training seed's data, schedule and fault-free run (what its trials are judged against). */
+export interface TrainSeedRun {
+  readonly prepared: Awaited<ReturnType<typeof contextOf>>;
+  readonly reference: TrainReference;
+  readonly state: MlpState;
+}
+
+/**
+ * The fault-free runs of training seeds `train seed + k` for each `k` of `offsets` (throws if one
+ * does not finish: there is nothing to judge its trials against).
+ */
+export async function referenceRuns(
+  config: TrainCampaignConfig,
+  target: TrainTarget,
+  offsets: readonly number[],
+  onDone?: (seed: number) => void,
+): Promise<Map<number, TrainSeedRun>> {
+  const runs = new Map<number, TrainSeedRun>();
+  for (const k of offsets) {
+    const seeded = { ...target.config, seed: target.config.seed + k, faultRate: 0 };
+    const prepared = await contextOf(seeded);
+    const r = await trainOnce(seeded, prepared, { forced: [] }, config.budgetSeconds ?? Infinity);
+    if (r.state === undefined) {
+      throw new Error(
+        `the fault-free run with seed ${seeded.seed} did not finish: ${r.error ?? "it diverged"}; ` +
+          `nothing to compare the trials with`,
+      );
+    }
+    runs.set(k, {
+      prepared,
+      reference: {
+        seed: seeded.seed,
+        seconds: r.seconds,
+        iterations: prepared.schedule.totalIterations,
+        metrics: r.metrics,
+      },
+      state: r.state,
+    });
+    onDone?.(seeded.seed);
+  }
+  return runs;
+}
+
+/** The time budget of a trial: the campaign's, or 10× the slowest fault-free run (at least 60 s). */
+export function trialBudget(config: TrainCampaignConfig, references: readonly TrainReference[]): number {
+  return config.budgetSeconds ?? Math.max(60, 10 * Math.max(...references.map((r) => r.seconds)));
+}
+
+/** How the faults of one trial are placed. */
+export interface TrialFaults {
+  /** The strike recorded with the trial (empty for rate rows and t = 0). */
+  readonly plan: readonly ForcedFault[];
+  /** Seed of the nodes' fault streams. */
+  readonly faultSeed: number;
+  /** Faults the nodes place exactly (the plan, or a replay's recorded faults with their values). */
+  readonly forced: readonly ForcedFault[];
+  /** Per-node fault probability of the run (0 when the faults are all forced). */
+  readonly rate: number;
+}
+
+/**
+ * Runs trial `trial` of `row` on training seed run `run` with `faults` and judges it against the
+ * fault-free run ({@link classifyTrainTrial}); every fault is recorded with its changed entries.
+ */
+export async function runTrainTrial(
+  config: TrainCampaignConfig,
+  target: TrainTarget,
+  row: TrainRowPlan,
+  trial: number,
+  run: TrainSeedRun,
+  budget: number,
+  faults: TrialFaults,
+): Promise<TrainTrialResult> {
+  const seeded: TrainConfig = {
+    ...target.config,
+    seed: run.reference.seed,
+    faultRate: faults.rate,
+    // The schema types the flag by its default; any site list is valid here.
+    faultSites: row.site as string as TrainConfig["faultSites"],
+  };
+  const r = await trainOnce(seeded, run.prepared, {
+    forced: faults.forced,
+    faultModel: { name: row.model, params: config.parameters },
+    faultSeed: faults.faultSeed,
+    recordChanges: true,
+  }, budget);
+  const difference = r.state ? weightDifference(r.state, run.state) : NaN;
+  const { outcome, reason } = classifyTrainTrial({
+    error: r.error,
+    hung: r.hung,
+    diverged: r.diverged,
+    injected: r.faults.length,
+    changed: r.faults.filter((f) => f.entries > 0).length,
+    corrected: r.metrics.faults_corrected ?? 0,
+    rollbacks: r.metrics.rollbacks ?? 0,
+    difference,
+    tolerance: config.weightTolerance,
+  });
+  return {
+    trial,
+    trainSeed: seeded.seed,
+    faultSeed: faults.faultSeed,
+    plan: faults.plan,
+    faults: r.faults,
+    metrics: r.metrics,
+    difference,
+    outcome,
+    reason,
+    seconds: r.seconds,
+  };
+}
+
+/** The counts of a row from its tally (model label, theory stage and bounds). */
+export function trainRowResult(
+  config: TrainCampaignConfig,
+  target: TrainTarget,
+  row: TrainRowPlan,
+  tally: TrainTally,
+): TrainRowResult {
+  const stage = theoryStage(target);
+  return {
+    ...row,
+    label: buildFaultModel(row.model, config.parameters, target.config.dtype).label,
+    P: stage.P,
+    Q: stage.Q,
+    trials: tally.trials,
+    counts: tally.counts,
+    intervals: tally.intervals(),
+    theory: theoryOf(target, row),
+    injected: tally.injected,
+    maxDifference: tally.maxDifference,
+    seconds: tally.seconds,
+  };
+}
+
+/** The row label of progress lines. */
+export function rowLabel(row: TrainRowPlan): string {
+  return `${row.site} ${row.model} ${row.t !== undefined ? `t=${row.t}` : `rate=${row.rate}`}`;
+}
+
 /** Runs a validated training campaign; see the module documentation. */
 export async function runTrainCampaign(
   config: TrainCampaignConfig,
@@ -247,110 +389,47 @@ export async function runTrainCampaign(
   hooks: TrainCampaignHooks = {},
 ): Promise<TrainCampaignResult> {
   const rows = planTrainRows(config);
-  const base = target.config;
   const total = config.trainSeeds + rows.length * config.trials;
   let done = 0;
-  const prepared: Awaited<ReturnType<typeof contextOf>>[] = [];
-  const references: TrainReference[] = [];
-  const referenceStates: MlpState[] = [];
-  for (let k = 0; k < config.trainSeeds; k++) {
-    const seeded = { ...base, seed: base.seed + k, faultRate: 0 };
-    prepared.push(await contextOf(seeded));
-    const r = await trainOnce(seeded, prepared[k], { forced: [] }, config.budgetSeconds ?? Infinity);
-    if (r.state === undefined) {
-      throw new Error(
-        `the fault-free run with seed ${seeded.seed} did not finish: ${r.error ?? "it diverged"}; ` +
-          `nothing to compare the trials with`,
-      );
-    }
-    references.push({
-      seed: seeded.seed,
-      seconds: r.seconds,
-      iterations: prepared[k].schedule.totalIterations,
-      metrics: r.metrics,
-    });
-    referenceStates.push(r.state);
-    hooks.onProgress?.(++done, total, `fault-free run, seed ${seeded.seed}`);
-  }
-  const budget = config.budgetSeconds ?? Math.max(60, 10 * Math.max(...references.map((r) => r.seconds)));
-  const layers = base.layers.length - 1;
+  const offsets = Array.from({ length: config.trainSeeds }, (_, k) => k);
+  const runs = await referenceRuns(
+    config,
+    target,
+    offsets,
+    (seed) => hooks.onProgress?.(++done, total, `fault-free run, seed ${seed}`),
+  );
+  const references = offsets.map((k) => runs.get(k)!.reference);
+  const budget = trialBudget(config, references);
+  const layers = target.config.layers.length - 1;
   const results: TrainRowResult[] = [];
   for (const row of rows) {
-    const model = buildFaultModel(row.model, config.parameters, base.dtype);
-    const tally = new Tally();
+    const tally = new TrainTally();
     const planStream = streamId(`attack/${row.key}/plan`);
     const seedStream = streamId(`attack/${row.key}/fault-seed`);
     for (let trial = 0; trial < config.trials; trial++) {
-      const k = trial % config.trainSeeds;
-      const seeded: TrainConfig = {
-        ...base,
-        seed: base.seed + k,
-        faultRate: row.rate ?? 0,
-        // The schema types the flag by its default; any site list is valid here.
-        faultSites: row.site as string as TrainConfig["faultSites"],
-      };
+      const run = runs.get(trial % config.trainSeeds)!;
       const faultSeed = new Rng(config.seed, seedStream, trial).nextUint32();
       const plan = row.t !== undefined && row.t > 0
         ? drawStrike(
           target.code,
           layers,
-          prepared[k].schedule.totalIterations,
+          run.prepared.schedule.totalIterations,
           row.site,
           row.t,
           new Rng(config.seed, planStream, trial * 64),
         )
         : [];
-      const r = await trainOnce(seeded, prepared[k], {
-        forced: plan,
-        faultModel: { name: row.model, params: config.parameters },
-        faultSeed,
-      }, budget);
-      const difference = r.state ? weightDifference(r.state, referenceStates[k]) : NaN;
-      const { outcome, reason } = classifyTrainTrial({
-        error: r.error,
-        hung: r.hung,
-        diverged: r.diverged,
-        injected: r.faults.length,
-        changed: r.faults.filter((f) => f.entries > 0).length,
-        corrected: r.metrics.faults_corrected ?? 0,
-        rollbacks: r.metrics.rollbacks ?? 0,
-        difference,
-        tolerance: config.weightTolerance,
-      });
-      const result: TrainTrialResult = {
-        trial,
-        trainSeed: seeded.seed,
-        faultSeed,
+      const result = await runTrainTrial(config, target, row, trial, run, budget, {
         plan,
-        faults: r.faults,
-        metrics: r.metrics,
-        difference,
-        outcome,
-        reason,
-        seconds: r.seconds,
-      };
+        faultSeed,
+        forced: plan,
+        rate: row.rate ?? 0,
+      });
       tally.add(result);
       hooks.onTrial?.(row, result);
-      hooks.onProgress?.(
-        ++done,
-        total,
-        `${row.site} ${row.model} ${row.t !== undefined ? `t=${row.t}` : `rate=${row.rate}`}`,
-      );
+      hooks.onProgress?.(++done, total, rowLabel(row));
     }
-    const stage = theoryStage(target);
-    results.push({
-      ...row,
-      label: model.label,
-      P: stage.P,
-      Q: stage.Q,
-      trials: tally.trials,
-      counts: tally.counts,
-      intervals: tally.intervals(),
-      theory: theoryOf(target, row),
-      injected: tally.injected,
-      maxDifference: tally.maxDifference,
-      seconds: tally.seconds,
-    });
+    results.push(trainRowResult(config, target, row, tally));
   }
   return { config, target, references, budgetSeconds: budget, rows: results };
 }

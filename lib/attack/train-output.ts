@@ -9,7 +9,10 @@
  * - `injections.jsonl`: a header `{"type": "campaign", "version", "target": "train", "config",
  *   "rows"}`, then per trial its faults as the run's faults.jsonl holds them (one
  *   `{"type": "injection", "row", "site", "model", "trial", "iteration", "node", "layer", "phase",
- *   "forced", "entries", "index", "old", "new", "max_abs_delta", "outcome"}` each) and a
+ *   "forced", "entries", "index", "old", "new", "max_abs_delta", "attempt", "changes", "outcome"}` each:
+ *   `entries`, `index`, `old`, `new` summarise the fault as faults.jsonl does, `changes` lists every
+ *   changed entry `{"index", "old", "new", "bits"?}`, what `--replay` writes back, and `attempt`
+ *   which visit of the place it struck on: 0, or 1 after a roll-back re-ran the iteration, …) and a
  *   `{"type": "trial", …}` line with the plan, the seeds, the strategy's counters, the weight
  *   difference and the outcome;
  * - the readable table.
@@ -17,6 +20,7 @@
  * @module
  */
 
+import type { EntryChange } from "../faults/model.ts";
 import { cells, pct, SHORT } from "./format.ts";
 import { encodeNumber, INJECTION_LOG_VERSION } from "./injection-log.ts";
 import { clopperPearson } from "./interval.ts";
@@ -126,6 +130,16 @@ export function trainHeaderLine(config: TrainCampaignConfig, rows: readonly Trai
   });
 }
 
+/** One changed entry of a fault, for JSON. */
+function changeJson(e: EntryChange) {
+  return {
+    index: e.index,
+    old: encodeNumber(e.old),
+    new: encodeNumber(e.new),
+    ...(e.bits !== undefined ? { bits: e.bits } : {}),
+  };
+}
+
 /** The lines of one trial: its faults, then the trial. */
 export function trainTrialLines(row: TrainRowPlan, r: TrainTrialResult): string[] {
   const lines = r.faults.map((f) =>
@@ -145,6 +159,8 @@ export function trainTrialLines(row: TrainRowPlan, r: TrainTrialResult): string[
       old: encodeNumber(f.old),
       new: encodeNumber(f.new),
       max_abs_delta: encodeNumber(f.maxAbsDelta),
+      ...(f.attempt !== undefined ? { attempt: f.attempt } : {}),
+      ...(f.changes !== undefined ? { changes: f.changes.map(changeJson) } : {}),
       outcome: r.outcome,
     })
   );

@@ -40,6 +40,8 @@ export interface NodeFaultSettings {
   readonly model?: FaultModelSpec;
   /** Seed of the fault streams (default: the training seed). */
   readonly seed?: number;
+  /** Record every changed entry of every fault (`FaultEvent.changes`; attack campaigns). */
+  readonly record?: boolean;
 }
 
 /** Node `node`'s injector for a run seeded `training.seed` with storage precision `training.dtype`. */

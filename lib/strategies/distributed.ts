@@ -81,6 +81,8 @@ export interface DistributedOptions {
   readonly faultModel?: FaultModelSpec;
   /** Seed of the nodes' fault streams (default: the training seed). */
   readonly faultSeed?: number;
+  /** Record every changed entry of every fault in the events (for attack logs and replays). */
+  readonly recordChanges?: boolean;
   /** The node Worker's module (default lib/cluster/node/worker.ts; tests wrap it to inject failures). */
   readonly workerUrl?: URL;
 }
@@ -162,6 +164,7 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
         (config.faultPlan ? readFaultPlan(config.faultPlan, P, widths.length - 1) : []),
       ...(options.faultModel !== undefined ? { model: options.faultModel } : {}),
       ...(options.faultSeed !== undefined ? { seed: options.faultSeed } : {}),
+      ...(options.recordChanges ? { record: true } : {}),
     },
   };
 }
