@@ -224,3 +224,16 @@ Deno.test({
     assert.deepEqual(await assertComplete(dir), [], "temporary files left after the run finished");
   },
 });
+
+Deno.test({
+  name: "mpi resume: a folder without a run is refused by rank 0 alone (exit 2, said once)",
+  ignore: skip,
+  sanitizeResources: false,
+  async fn() {
+    const out = await mpiCli(root, ["train", "--transport", "mpi", "--resume", join(root, "nothing")])
+      .output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, stderr);
+    assert.equal(stderr.match(/--resume \S+nothing: no config.json there/g)?.length, 1, stderr);
+  },
+});
