@@ -6,6 +6,8 @@
 // uninterrupted run of the same flags on Workers in this process (tests/mpi_train_test.ts shows that
 // an uninterrupted MPI run gives the same bits): the last checkpoint's sections bit for bit (so the
 // final weights within 0, below the 1e-9 asked), metrics rows, summary and fault log, times aside.
+// The ranks other than 0 run without access to the run folders (see mpiCli), as on hosts without a
+// shared disk.
 // Skipped, with a message, when Open MPI's mpirun is missing.
 import { join } from "node:path";
 import { LOCAL_MPIRUN_FLAGS, localMpirun, openMpiVersion } from "../lib/cluster/mpi/mod.ts";

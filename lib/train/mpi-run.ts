@@ -6,8 +6,9 @@
  * transport carries. Checkpoints go through rank 0: at each one, rank 0 gathers every rank's
  * snapshot and writes the same checkpoint as with Workers; with `--resume`, rank 0 alone reads the
  * run folder (its config and last verified checkpoint) and hands every rank its part, so the ranks'
- * hosts need no shared file system. At the end every rank finalizes MPI; an error on any rank ends the job through
- * `MPI_Abort` (exit code 2 for bad input, 1 otherwise), so `mpirun` never hangs on a dead rank.
+ * hosts need no shared file system. At the end every rank finalizes MPI; an error on any rank ends
+ * the job through `MPI_Abort` (exit code 2 for bad input, 1 otherwise), so `mpirun` never hangs on
+ * a dead rank.
  *
  * @module
  */
@@ -122,7 +123,7 @@ async function follow(config: TrainConfig, options: RunOptions, world: Communica
   });
   try {
     if (from !== null) {
-      // Only rank 0 has the sections: each rank's own arrives in restoreState (lib/strategies/mpi-distributed.ts).
+      // Only rank 0 has the sections; each rank receives its own in restoreState (mpi-distributed.ts).
       const sections = Array.from({ length: strategy.nodes }, () => new Uint8Array(0));
       await strategy.restoreState({ header: from.strategy, sections });
     }
