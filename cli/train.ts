@@ -13,7 +13,7 @@ import { type TrainConfig, trainSchema } from "../lib/train/config.ts";
 import { prepareTrainConfig } from "../lib/train/prepare.ts";
 import { runTraining } from "../lib/train/run.ts";
 import { kernelsNamed } from "../lib/train/kernels-choice.ts";
-import { runTrainingOverMpi } from "../lib/train/mpi-run.ts";
+import { resumeConfigOverMpi, runTrainingOverMpi } from "../lib/train/mpi-run.ts";
 import { selectStrategy } from "../lib/train/select-strategy.ts";
 import { checkSampleCounts } from "../datasets/load.ts";
 import { checkRunDirectory } from "../lib/results/run-directory.ts";
@@ -26,15 +26,18 @@ function explicitKeys(argv: readonly string[], values: TrainConfig): Set<string>
   return new Set(Object.keys(sources).filter((k) => sources[k as keyof typeof sources] !== "default"));
 }
 
-/** Flags that may go with --resume (they do not change what is computed). */
-const RESUME_COMPATIBLE = new Set(["resume", "progress", "debug"]);
+/**
+ * Flags that may go with --resume (they do not change what is computed; both transports give the
+ * same bits, so a run may continue on the other one).
+ */
+const RESUME_COMPATIBLE = new Set(["resume", "progress", "debug", "transport"]);
 
 /**
- * The configuration of the run folder `dir` (its config.json, as `--config` would read it), after
- * refusing flags that would change it.
+ * The configuration of the run folder `dir` (its config.json, as `--config` would read it, with the
+ * `--transport` flag if given), after refusing flags that would change it.
  */
 function resumeConfig(argv: readonly string[], dir: string): TrainConfig {
-  const { sources } = parseOptions(trainSchema, argv);
+  const { values, sources } = parseOptions(trainSchema, argv);
   const conflicting = Object.keys(sources).filter((k) =>
     sources[k as keyof typeof sources] === "flag" && !RESUME_COMPATIBLE.has(k)
   );
@@ -56,7 +59,15 @@ function resumeConfig(argv: readonly string[], dir: string): TrainConfig {
   const explicit = new Set(
     Object.keys(parsed.sources).filter((k) => parsed.sources[k as keyof typeof sources] !== "default"),
   );
-  return { ...prepareTrainConfig(parsed.values, explicit), out: dir };
+  const transport = sources.transport === "flag" ? values.transport : parsed.values.transport;
+  if (sources.transport === "flag") explicit.add("transport");
+  return { ...prepareTrainConfig({ ...parsed.values, transport }, explicit), out: dir };
+}
+
+/** Whether the command line says `--transport mpi` (a resumed run's ranks then ask rank 0 for its config). */
+function mpiByFlag(argv: readonly string[]): boolean {
+  const { values, sources } = parseOptions(trainSchema, argv);
+  return sources.transport === "flag" && values.transport === "mpi";
 }
 
 /** The `train` subcommand. */
@@ -84,9 +95,13 @@ export const trainCommand: Command<typeof trainSchema> = {
     await checkRunDirectory({ name: config.name!, out: config.out });
   },
   async run(values, argv) {
-    const config = values.resume !== undefined
-      ? resumeConfig(argv, values.resume)
-      : prepareTrainConfig(values, explicitKeys(argv, values));
+    const resume = values.resume;
+    // Under mpirun with --transport mpi, only rank 0 reads the run folder (hosts may share no disk).
+    const config = resume === undefined
+      ? prepareTrainConfig(values, explicitKeys(argv, values))
+      : mpiByFlag(argv)
+      ? resumeConfigOverMpi(() => resumeConfig(argv, resume), values.debug)
+      : resumeConfig(argv, resume);
     const kernels = await kernelsNamed(config.kernels);
     const options = { kernels, progress: values.progress, resume: values.resume };
     const outcome = config.transport === "mpi"

@@ -184,6 +184,20 @@ Deno.test({
       );
 
       await t.step(
+        "gather and gather-v to a root (uneven, one rank empty, gapped), scatter-v from a root",
+        () =>
+          each((r) => {
+            const g = ranks[r].gather;
+            assert.deepEqual(g.gathered, r === 1 ? [0, 0, 1, 10, 2, 20, 3, 30] : null);
+            assert.deepEqual(g.bytes, r === 0 ? [0, 16, 17, 48, 49, 50, 51] : null);
+            assert.deepEqual(g.gapped, r === P - 1 ? [0, -1, 16, 17, -1, -1, 48, 49, 50, 51, -1] : null);
+            const first = [0, 4, 7, 9][r];
+            assert.deepEqual(g.scattered, Array.from({ length: P - r }, (_, i) => first + i + 0.5));
+            assert.deepEqual(g.oddScattered, [[50, 60], [], [10], [80, 90, 100]][r]);
+          }),
+      );
+
+      await t.step(
         "split: grid rows and columns, key order, a rank joining none; freed communicators refuse use",
         () =>
           each((r) => {
@@ -211,6 +225,13 @@ Deno.test({
             assert.match(e.blockOutside, /^RangeError: block 2 \[4, 6\) exceeds the buffer of 4/);
             assert.equal(e.freeWorld, "Error: MPI_COMM_WORLD cannot be freed");
             assert.match(e.badColor, /^RangeError: split color must be a non-negative integer or null/);
+            assert.match(e.gatherNoBuffer, /^RangeError: the gather root needs a receive buffer/);
+            assert.match(e.gathervWrongSend, /^RangeError: gatherv: the root sends 2 ≠ counts\[\d\] = 1/);
+            assert.match(
+              e.scattervWrongReceive,
+              /^RangeError: scatterv: the root receives 2 ≠ counts\[\d\] = 1/,
+            );
+            assert.match(e.scattervTypes, /^TypeError: send and receive arrays differ in type/);
           }),
       );
 

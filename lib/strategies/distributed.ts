@@ -177,9 +177,9 @@ export interface NodeRunner {
   evaluate(): Promise<NodeEvaluation>;
   /** Every node takes part in decoding the weights; node 0's copy. */
   exportWeights(): Promise<{ weights: Float64Array[]; biases: Float64Array[] }>;
-  /** Every node's last verified checkpoint, in node order; undefined where they cannot be gathered here. */
+  /** Every node's last verified checkpoint, in node order; undefined where they are not gathered (MPI ranks ≠ 0). */
   exportSnapshots(): Promise<NodeSnapshot[] | undefined>;
-  /** Every node continues from its snapshot (node order). */
+  /** Every node continues from its snapshot (node order; over MPI only rank 0's bytes are read). */
   importSnapshots(snapshots: NodeSnapshot[]): Promise<void>;
   /** Releases the nodes. */
   close(): void;

@@ -4,13 +4,15 @@
  * its main thread, over the {@link MpiTransport}. Every rank builds this strategy and runs the same
  * training loop (lib/train/mpi-run.ts); every rank decodes for itself, and only rank 0 writes the
  * results. The loop's decisions stay in step because every rank sees rank 0's span reports (an
- * all-gather of every rank's report, which also brings every node's faults to rank 0).
+ * all-gather of every rank's report, which also brings every node's faults to rank 0). Checkpoints
+ * are gathered to rank 0, which writes them as with Workers, and scattered from it on `--resume`.
  *
  * A failing call on one rank calls `MPI_Abort`, so that no rank waits forever in a collective.
  *
  * @module
  */
 
+import { allgatherJson, gatherBytes, gatherJson, scatterBytes } from "../cluster/mpi-messages.ts";
 import { MpiTransport } from "../cluster/mpi-transport.ts";
 import type { Communicator } from "../cluster/mpi/communicator.ts";
 import { Mpi } from "../cluster/mpi/mpi.ts";
@@ -75,18 +77,39 @@ export async function createMpiDistributed(
   return new Distributed(config, run.code, mpiRunner(world, program), run.nodes, context.onFaults);
 }
 
-/** The {@link NodeRunner} of one rank: runs its own node, all-gathers the span reports. */
+/**
+ * The {@link NodeRunner} of one rank: runs its own node, all-gathers the span reports. Checkpoints
+ * travel through rank 0, which alone touches the disk (the ranks may share no file system):
+ * `exportSnapshots` gathers every rank's snapshot there (undefined on the other ranks), and
+ * `importSnapshots` scatters from there the bytes of each rank's own snapshot, so only rank 0's
+ * `bytes` are read; the other ranks pass the same snapshots with empty bytes (the JSON part, which
+ * every rank needs anyway, comes from the checkpoint header rank 0 broadcast).
+ */
 function mpiRunner(world: Communicator, program: NodeProgram): NodeRunner {
   return {
     run: (to) => guarded(world, () => allgatherJson<SpanReport>(world, program.run(to))),
     evaluate: () => guarded(world, () => program.evaluate()),
     exportWeights: () => guarded(world, () => program.exportWeights()),
-    // Each rank holds its own blocks; gathering every rank's checkpoint into rank 0 is not built.
-    exportSnapshots: () => Promise.resolve(undefined),
-    importSnapshots: () => Promise.reject(new UsageError("--resume is not available with --transport mpi")),
+    exportSnapshots: () =>
+      guarded(world, () => {
+        const { bytes, ...meta } = program.exportSnapshot();
+        const metas = gatherJson(world, meta, ROOT);
+        const sections = gatherBytes(world, bytes, ROOT);
+        return metas?.map((m, node) => ({ ...m, bytes: sections![node] }));
+      }),
+    importSnapshots: (snapshots) =>
+      guarded(world, () => {
+        const mine = snapshots[world.rank];
+        const root = world.rank === ROOT;
+        const bytes = scatterBytes(world, root ? snapshots.map((s) => s.bytes) : undefined, ROOT);
+        program.importSnapshot({ ...mine, bytes });
+      }),
     close: () => {},
   };
 }
+
+/** The rank that reads and writes the checkpoints. */
+const ROOT = 0;
 
 /** Runs `work`; on an error, reports it with the rank and ends the whole job (`MPI_Abort`). */
 async function guarded<T>(world: Communicator, work: () => T | Promise<T>): Promise<T> {
@@ -97,37 +120,4 @@ async function guarded<T>(world: Communicator, work: () => T | Promise<T>): Prom
     console.error(`codenet train: rank ${world.rank} failed: ${error.message}\n${error.stack ?? ""}`);
     return world.abort(e instanceof UsageError ? 2 : 1);
   }
-}
-
-/** Non-finite numbers survive the JSON round trip as tagged strings. */
-const NON_FINITE = "\u0000number:";
-
-/**
- * Every rank's `value` (plain data: numbers, strings, booleans, arrays, objects), in rank order on
- * every rank: JSON bytes through `MPI_Allgather` (lengths) and `MPI_Allgatherv` (bytes).
- */
-export function allgatherJson<T>(world: Communicator, value: T): T[] {
-  const text = JSON.stringify(
-    value,
-    (_, v) => typeof v === "number" && !Number.isFinite(v) ? NON_FINITE + String(v) : v,
-  );
-  const mine = new TextEncoder().encode(text);
-  const lengths = new Int32Array(world.size);
-  world.allgather(Int32Array.of(mine.length), lengths);
-  const all = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
-  world.allgatherv(mine, all, lengths);
-  const out: T[] = [];
-  const decoder = new TextDecoder();
-  let at = 0;
-  for (let r = 0; r < world.size; r++) {
-    const slice = all.subarray(at, at + lengths[r]);
-    at += lengths[r];
-    out.push(
-      JSON.parse(
-        decoder.decode(slice),
-        (_, v) => typeof v === "string" && v.startsWith(NON_FINITE) ? Number(v.slice(NON_FINITE.length)) : v,
-      ),
-    );
-  }
-  return out;
 }

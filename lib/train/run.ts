@@ -46,6 +46,17 @@ export interface RunOptions {
   readonly progress: ProgressMode;
   /** Run folder to continue (`--resume`); its config.json gave `config`. */
   readonly resume?: string;
+  /**
+   * Called once the start is known (the checkpoint continued from, or undefined for iteration 0),
+   * before the strategy is built: the MPI transport's rank 0 tells the other ranks here.
+   */
+  readonly onStart?: (from: ResumePoint | undefined) => void | Promise<void>;
+}
+
+/** Where a resumed run continues: the loop's and the strategy's state at its checkpoint. */
+export interface ResumePoint {
+  readonly loop: LoopState;
+  readonly strategy: Readonly<Record<string, unknown>>;
 }
 
 /** What a checkpoint's JSON header holds besides the strategy's state. */
@@ -113,6 +124,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     } on ${data.train.count} ${config.dataset} samples, ${schedule.totalIterations} iterations → ${dir}`,
   );
 
+  await options.onStart?.(header && { loop: header.loop, strategy: header.strategy });
   const faults = new FaultLog(join(dir, "faults.jsonl"));
   const strategy = await factory({
     config,

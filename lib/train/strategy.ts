@@ -93,7 +93,8 @@ export interface Strategy {
   /**
    * Its state at the last verified checkpoint, which must be the iteration `train` just reached
    * (the loop calls it only at multiples of `--checkpoint-every` and at the end); undefined where
-   * the strategy cannot hand its state to this process (the MPI transport: blocks stay on the ranks).
+   * this process does not write checkpoints (the MPI transport's ranks other than 0, which hand
+   * their state to rank 0).
    */
   saveState(): Promise<StrategyState | undefined>;
   /** Continues from a state saved by `saveState` of a strategy with the same configuration. */

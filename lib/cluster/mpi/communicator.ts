@@ -1,6 +1,7 @@
 /**
  * A typed wrapper of one MPI communicator: rank, size, split, and the collectives a transport needs
- * (barrier, broadcast, reduce, all-reduce, all-gather with equal or uneven counts), on the typed
+ * (barrier, broadcast, reduce, all-reduce, all-gather with equal or uneven counts, gather and
+ * scatter to and from one root), on the typed
  * arrays the kernels use, passed to MPI without copies. Every collective must be called by every
  * rank of the communicator in the same order with matching sizes, as in MPI; the lengths each
  * rank can check locally are checked before the call (so that MPI never writes past an array),
@@ -223,6 +224,116 @@ export class Communicator {
   }
 
   /**
+   * Concatenates every rank's `send` (equal lengths) into `recv` of rank `root`, in rank order
+   * (`MPI_Gather`); `recv` is ignored (may be null) on the other ranks.
+   */
+  gather(send: MpiArray, recv: MpiArray | null, root: number): void {
+    const n = count(send, "gather send buffer");
+    if (this.rank === root) {
+      if (recv === null) throw new RangeError("the gather root needs a receive buffer");
+      sameType(send, recv);
+      if (recv.length < n * this.size) {
+        throw new RangeError(`gather receive buffer holds ${recv.length} < ${this.size} × ${n}`);
+      }
+    }
+    const s = this.#symbols;
+    const type = datatypeOf(s, send);
+    checkMpi(s, "MPI_Gather", s.MPI_Gather(send, n, type, recv, n, type, root, this.handle));
+  }
+
+  /**
+   * Gathers uneven blocks into `recv` of rank `root` (`MPI_Gatherv`): rank i sends its whole
+   * `send`, which the root stores at `recv[displs[i] …]`; the root passes every rank's `counts`
+   * (`displs` defaults to their running sum), the other ranks pass null for `recv` and `counts`.
+   * @example
+   * ```ts
+   * // rank r contributes r + 1 bytes; rank 0 learns the lengths first
+   * const mine = new Uint8Array(comm.rank + 1).fill(comm.rank);
+   * const lengths = comm.rank === 0 ? new Int32Array(comm.size) : null;
+   * comm.gather(Int32Array.of(mine.length), lengths, 0);
+   * const all = lengths ? new Uint8Array(lengths.reduce((a, b) => a + b, 0)) : null;
+   * comm.gatherv(mine, all, lengths, 0);
+   * ```
+   */
+  gatherv(
+    send: MpiArray,
+    recv: MpiArray | null,
+    counts: ArrayLike<number> | null,
+    root: number,
+    displs?: ArrayLike<number>,
+  ): void {
+    const n = count(send, "gatherv send buffer");
+    let layout: { counts: Int32Array; displs: Int32Array } | null = null;
+    if (this.rank === root) {
+      if (recv === null || counts === null) throw new RangeError("the gatherv root needs recv and counts");
+      sameType(send, recv);
+      layout = this.#layout(recv, counts, displs);
+      if (n !== layout.counts[root]) {
+        throw new RangeError(`gatherv: the root sends ${n} ≠ counts[${root}] = ${layout.counts[root]}`);
+      }
+    }
+    const s = this.#symbols;
+    const type = datatypeOf(s, send);
+    checkMpi(
+      s,
+      "MPI_Gatherv",
+      s.MPI_Gatherv(
+        send,
+        n,
+        type,
+        recv,
+        layout?.counts ?? null,
+        layout?.displs ?? null,
+        type,
+        root,
+        this.handle,
+      ),
+    );
+  }
+
+  /**
+   * The inverse of {@link gatherv} (`MPI_Scatterv`): rank `root` sends `send[displs[i] …]`
+   * (`counts[i]` elements; `displs` defaults to the running sum of `counts`) to rank i, which
+   * receives it into `recv` (its length must be `counts[i]`). The other ranks pass null for
+   * `send` and `counts`.
+   */
+  scatterv(
+    send: MpiArray | null,
+    counts: ArrayLike<number> | null,
+    recv: MpiArray,
+    root: number,
+    displs?: ArrayLike<number>,
+  ): void {
+    const n = count(recv, "scatterv receive buffer");
+    let layout: { counts: Int32Array; displs: Int32Array } | null = null;
+    if (this.rank === root) {
+      if (send === null || counts === null) throw new RangeError("the scatterv root needs send and counts");
+      sameType(send, recv);
+      layout = this.#layout(send, counts, displs);
+      if (n !== layout.counts[root]) {
+        throw new RangeError(`scatterv: the root receives ${n} ≠ counts[${root}] = ${layout.counts[root]}`);
+      }
+    }
+    const s = this.#symbols;
+    const type = datatypeOf(s, recv);
+    checkMpi(
+      s,
+      "MPI_Scatterv",
+      s.MPI_Scatterv(
+        send,
+        layout?.counts ?? null,
+        layout?.displs ?? null,
+        type,
+        recv,
+        n,
+        type,
+        root,
+        this.handle,
+      ),
+    );
+  }
+
+  /**
    * Ends every process of the job (`MPI_Abort`) with exit code `code`; use on a fatal error so
    * that no rank waits forever in a collective. Does not return.
    */
@@ -231,7 +342,7 @@ export class Communicator {
     throw new Error(`MPI_Abort(${code}) returned`);
   }
 
-  /** Validated `counts` and `displs` as C int arrays, every block inside `recv`. */
+  /** Validated `counts` and `displs` as C int arrays, every block inside `recv` (or the scatter's send). */
   #layout(recv: MpiArray, counts: ArrayLike<number>, displs?: ArrayLike<number>) {
     if (counts.length !== this.size) {
       throw new RangeError(`counts has ${counts.length} ≠ ${this.size} entries`);

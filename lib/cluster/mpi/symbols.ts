@@ -113,6 +113,21 @@ export const MPI_SYMBOLS = {
     parameters: ["pointer", "i32", "pointer", "buffer", "buffer", "buffer", "pointer", "pointer"],
     result: "i32",
   },
+  /** int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype, void *recvbuf, int recvcount, MPI_Datatype, int root, MPI_Comm) */
+  MPI_Gather: {
+    parameters: ["buffer", "i32", "pointer", "buffer", "i32", "pointer", "i32", "pointer"],
+    result: "i32",
+  },
+  /** int MPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype, void *recvbuf, const int recvcounts[], const int displs[], MPI_Datatype, int root, MPI_Comm) */
+  MPI_Gatherv: {
+    parameters: ["buffer", "i32", "pointer", "buffer", "buffer", "buffer", "pointer", "i32", "pointer"],
+    result: "i32",
+  },
+  /** int MPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[], MPI_Datatype, void *recvbuf, int recvcount, MPI_Datatype, int root, MPI_Comm) */
+  MPI_Scatterv: {
+    parameters: ["buffer", "buffer", "buffer", "pointer", "buffer", "i32", "pointer", "i32", "pointer"],
+    result: "i32",
+  },
 } as const;
 
 /** The opened library with the symbols of {@link MPI_SYMBOLS}. */
