@@ -76,6 +76,11 @@ export interface NodeSetup {
  */
 export interface WorkerSetup extends NodeSetup {
   readonly areas: SharedAreas;
+  /**
+   * Test hook: the node dies (asks the main thread to terminate its Worker, then stops) when it
+   * enters this phase, e.g. "iteration 5, forward stage of layer 1".
+   */
+  readonly dieAt?: string;
 }
 
 /** Where a node's blocks are, so that peers can read them (regeneration, export). */
@@ -84,6 +89,10 @@ export interface NodeBlocks {
   readonly blocks: readonly number[];
   /** Byte address of each layer's bias vector. */
   readonly biases: readonly number[];
+  /** Byte address of each layer's block snapshot (the last verified checkpoint). */
+  readonly snapshots: readonly number[];
+  /** Byte address of each layer's bias snapshot. */
+  readonly biasSnapshots: readonly number[];
 }
 
 /** Payload of the `peers` request: every node's memory and block addresses. */
