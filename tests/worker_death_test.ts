@@ -37,6 +37,7 @@ const NET = [
 // 12 nodes: rows 0–1 × columns 0–3 and rows 2–3 × columns 0–1 (no parity corner).
 const GRID = ["--strategy", "codenet", "--pr", "4", "--qr", "2", "--pc", "4", "--qc", "2"];
 const REPLICATION = ["--strategy", "replication", "--qr", "2", "--qc", "1"]; // 4 nodes
+const REPLICATION3 = ["--strategy", "replication", "--r", "3", "--qr", "2", "--qc", "1"]; // 6 nodes
 const UNCODED = ["--strategy", "uncoded", "--grid-rows", "2", "--grid-cols", "1"]; // 2 nodes
 
 /** The grid run without deaths, trained once for the tests that compare with it. */
@@ -150,6 +151,38 @@ Deno.test("replication r = 2: a dead replica's stage cannot be checked, so the r
   assert.equal(r.metrics.rollbacks, 1);
   assert.equal(r.metrics.iterations_lost, 4, "iterations 5..8 re-run from the checkpoint at 5");
   assert.equal(r.metrics.faults_detected, 1, "only the unchecked stage");
+});
+
+Deno.test("replication r = 3: a dead replica is an erasure, the two live copies still compare; rebuilt from one", async () => {
+  const clean = await run([...NET, ...REPLICATION3]);
+  // Node 4 is copy 2 of block row 0; it dies in the middle of a step, between two checkpoints.
+  const phase = "iteration 6, backward stage of layer 1";
+  const r = await run([...NET, ...REPLICATION3], { deaths: [{ node: 4, phase }] });
+  const d = stateDifference(r.state, clean.state);
+  assert.ok(d <= 1e-9, `relative difference ${d.toExponential(2)}`);
+  assert.deepEqual(r.summary.worker_deaths, [{ node: 4, phase, iteration: 7 }]);
+  assert.equal(r.summary.faults.workers_respawned, 1);
+  assert.ok(r.summary.faults.erasures >= 1, `erasures ${r.summary.faults.erasures}`);
+  assert.equal(r.metrics.rollbacks, 0, "the erasure must be decoded, not rolled back");
+  assert.equal(r.metrics.faults_detected, 0);
+});
+
+Deno.test("codenet grid: a peer's block corrupted when a worker is rebuilt fails the cross-check: roll-back, not a wrong block", async () => {
+  const clean = await (cleanGrid ??= run([...NET, ...GRID]));
+  // Node 5 (row 1, column 1) dies entering the last update of iteration 7; node 1 (row 0, column 1:
+  // the systematic peer its column's rebuild reads) has its stored block of layer 0 corrupted by
+  // that update, after every decode of the step, so nobody has located it yet when node 5 is
+  // rebuilt. The two peer combinations disagree: every node rolls back to the checkpoint at 5.
+  const phase = "iteration 7, update of layer 0";
+  const forced = [{ iteration: 7, layer: 0, phase: "update" as const, node: 1, site: "stored" as const }];
+  const r = await run([...NET, ...GRID], { deaths: [{ node: 5, phase }], forced });
+  const d = stateDifference(r.state, clean.state);
+  assert.ok(d <= 1e-9, `relative difference ${d.toExponential(2)}`);
+  assert.deepEqual(r.summary.worker_deaths, [{ node: 5, phase, iteration: 8 }]);
+  assert.equal(r.metrics.faults_injected, 1);
+  assert.equal(r.metrics.rollbacks, 1);
+  assert.equal(r.metrics.iterations_lost, 3, "iterations 5..7 re-run from the checkpoint at 5");
+  assert.equal(r.metrics.blocks_regenerated, 0, "the corrupted block is undone by the roll-back");
 });
 
 Deno.test("uncoded: a dead worker's blocks cannot be rebuilt; the error names the node and phase", async () => {
