@@ -7,10 +7,10 @@
  * - `mpi` (lib/cluster/mpi-transport.ts): one OS process per node started by `mpirun`, over the
  *   Open MPI binding (lib/cluster/mpi).
  *
- * Every method except {@link Transport.sendSlot} is collective: every node calls it, in the same
- * order, with the arguments the method says must agree. Both transports give every node the same
- * numbers bit for bit (sums are formed in the plan's contributor order on both), so a run gives the
- * same weights on either.
+ * Every method except {@link Transport.sendSlot} and {@link Transport.erased} is collective: every
+ * node calls it, in the same order, with the arguments the method says must agree. Both transports
+ * give every node the same numbers bit for bit (sums are formed in the plan's contributor order on
+ * both), so a run gives the same weights on either.
  *
  * @module
  */

@@ -63,7 +63,10 @@ export class WorkersTransport implements Transport {
     return this.#barrier.deadAtLastWait();
   }
 
-  /** The bank of the next exchange (the same at every node): read from a live node, set in a respawned one. */
+  /**
+   * The bank of the next exchange (the same at every node): read from a live node, set in a
+   * respawned one.
+   */
   get exchangeBank(): number {
     return this.#exchange.bank;
   }

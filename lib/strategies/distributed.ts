@@ -23,13 +23,7 @@ import type { LayerCode } from "../codes/layer-code.ts";
 import { SharedBarrier } from "../cluster/barrier.ts";
 import { ComputeGate } from "../cluster/compute-gate.ts";
 import { type ExchangeShape, SharedExchange } from "../cluster/exchange.ts";
-import type {
-  FaultCounters,
-  LinkModel,
-  NodeProgram,
-  RejoinState,
-  SpanReport,
-} from "../cluster/node/program.ts";
+import type { FaultCounters, LinkModel, NodeProgram, SpanReport } from "../cluster/node/program.ts";
 import type { NodeSnapshot } from "../cluster/node/snapshot.ts";
 import {
   type NodeBlocks,
@@ -336,7 +330,8 @@ export async function createDistributed(
       dead.forEach((p, i) => (blocks[p] = fresh[i]));
       await pool.request("connect", () => ({ peers: { memories, blocks }, link }), timeout);
       const donor = live[0];
-      const [state] = await pool.request<RejoinState>("state", () => null, timeout, [donor]);
+      // The donor's state (its program's and its transport's), handed on as it is.
+      const [state] = await pool.request<unknown>("state", () => null, timeout, [donor]);
       await pool.request(
         "rejoin",
         (p) => ({ dead, donor, state: dead.includes(p) ? state : undefined }),

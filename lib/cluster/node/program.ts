@@ -612,9 +612,9 @@ export class NodeProgram {
   }
 
   /**
-   * Decodes a stage (`erased`: one flag per symbol, or null). Tolerances derived from non-finite norms (weights or inputs that became
-   * infinite) cannot test anything: the stage is uncorrectable and the vote carries the
-   * non-finite flag (roll back, or stop when that repeats).
+   * Decodes a stage (`erased`: one flag per symbol, or null). Tolerances derived from non-finite
+   * norms (weights or inputs that became infinite) cannot test anything: the stage is
+   * uncorrectable and the vote carries the non-finite flag (roll back, or stop when that repeats).
    */
   #decode(
     decoder: StageDecoder,
