@@ -99,6 +99,8 @@ export interface DistributedOptions {
    * e.g. "iteration 5, forward stage of layer 1" (the node program's phase names).
    */
   readonly deaths?: readonly { readonly node: number; readonly phase: string }[];
+  /** Roll-backs in a row to the same checkpoint before the run stops (default: the node program's). */
+  readonly maxRollbacksInARow?: number;
 }
 
 /** A worker death, as the summary lists it. */
@@ -178,6 +180,7 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
       evalBatch,
       timeout: config.timeout,
       stopOnUncorrectable: config.strategy === "uncoded",
+      ...(options.maxRollbacksInARow !== undefined ? { maxRollbacksInARow: options.maxRollbacksInARow } : {}),
     },
     faults: {
       rate: config.faultRate,

@@ -48,6 +48,11 @@ export interface NodeTraining {
   readonly timeout: number;
   /** Stop (instead of rolling back) when a stage cannot be decoded: the uncoded baseline. */
   readonly stopOnUncorrectable: boolean;
+  /**
+   * Roll-backs in a row to the same checkpoint after which the run stops with an error (default
+   * 1000, see `MAX_ROLLBACKS_IN_A_ROW` in program.ts).
+   */
+  readonly maxRollbacksInARow?: number;
 }
 
 /** Fault settings of a run: rate, density, sites, planned faults, and optionally model and seed. */
