@@ -19,6 +19,7 @@ import { loadRunInputs } from "../train/run-inputs.ts";
 import type { StageCode } from "../codes/stage.ts";
 import type { FaultEvent, ForcedFault } from "../faults/injector.ts";
 import { buildFaultModel } from "../faults/registry.ts";
+import { isInjectedFault } from "../faults/worker-death.ts";
 import type { FaultSite } from "../faults/sites.ts";
 import type { MlpState } from "../nn/state.ts";
 import { Rng, streamId } from "../random/rng.ts";
@@ -164,7 +165,7 @@ async function trainOnce(
     train: prepared.data.train,
     test: prepared.data.test,
     schedule: prepared.schedule,
-    onFaults: (events) => faults.push(...events),
+    onFaults: (events) => faults.push(...events.filter(isInjectedFault)),
   };
   const start = performance.now();
   let strategy: Strategy | undefined;

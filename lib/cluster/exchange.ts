@@ -14,6 +14,11 @@
  * cores the barrier's wake-ups cost far more than the few extra additions.) The sums are formed in
  * the same order and storage precision as a reduce would, so the result does not depend on it.
  *
+ * A node that dies (see {@link SharedBarrier.markDead}) stops the barrier from waiting for it; the
+ * groups it contributes to then hold a stale partial of it: {@link erasedGroups} names them, from
+ * the dead list of the barrier every node passed ({@link SharedBarrier.deadAtLastWait}), so that
+ * every node erases the same symbols.
+ *
  * @module
  */
 
@@ -83,6 +88,15 @@ export class SharedExchange {
     return new SharedArrayBuffer(exchangeBytes(shape));
   }
 
+  /** The bank the next exchange uses (0 or 1): the same at every node; a respawned node takes a peer's. */
+  get bank(): number {
+    return this.#bank;
+  }
+
+  set bank(b: number) {
+    this.#bank = b & 1;
+  }
+
   /** Where this node writes its partial for the next {@link run} (a view of `length` elements). */
   sendSlot(length: number): Float {
     return this.#slots[this.#bank][this.node].subarray(0, length);
@@ -115,6 +129,19 @@ export class SharedExchange {
       for (let m = 1; m < members.length; m++) addInto(sum, slots[members[m]], length);
     }
   }
+}
+
+/** One flag per group: whether any of its contributors is in `dead`; null when `dead` is empty. */
+export function erasedGroups(
+  contributors: readonly (readonly number[])[],
+  dead: readonly number[],
+): Uint8Array | null {
+  if (dead.length === 0) return null;
+  const erased = new Uint8Array(contributors.length);
+  contributors.forEach((members, g) => {
+    if (members.some((p) => dead.includes(p))) erased[g] = 1;
+  });
+  return erased;
 }
 
 /** `sum[i] += part[i]` for i < length, rounding to `sum`'s precision after every addition. */

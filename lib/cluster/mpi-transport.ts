@@ -10,9 +10,10 @@
  * - votes: `MPI_Allgather` of the byte records;
  * - initial-weights scratch: `MPI_Allgatherv` in place, one call per part;
  * - peer arrays (regeneration, bias consensus, both rare): one `MPI_Bcast` per owner;
- * - stats: `MPI_Reduce` with `MPI_MAX` to rank 0 when a unit is published.
+ * - stats: `MPI_Allreduce` with `MPI_MAX` when a unit is published.
  *
- * MPI has no timeouts: a rank that dies makes `mpirun` end the job.
+ * MPI has no timeouts: a rank that dies makes `mpirun` end the job, so no node is ever erased
+ * ({@link MpiTransport.erased} is empty; `train --resume` continues from the last checkpoint).
  *
  * @module
  */
@@ -54,6 +55,10 @@ export class MpiTransport implements Transport {
 
   barrier(): void {
     this.#world.barrier();
+  }
+
+  erased(): readonly number[] {
+    return [];
   }
 
   sendSlot(length: number): Float {
@@ -125,12 +130,11 @@ export class MpiTransport implements Transport {
 
   publishStats(unit: number, values: Float64Array): void {
     if (this.#stats.length !== values.length) this.#stats = new Float64Array(values.length);
-    this.#world.reduce(values, this.node === 0 ? this.#stats : null, 0, "max");
+    this.#world.allreduce(values, this.#stats, "max");
     this.#statsUnit = unit;
   }
 
   maxStats(unit: number, out: Float64Array): void {
-    if (this.node !== 0) throw new Error("only node 0 reads the stats");
     if (unit !== this.#statsUnit) {
       throw new Error(`stats of unit ${unit} asked, unit ${this.#statsUnit} held`);
     }

@@ -9,6 +9,11 @@
  * nodes stay silent past the timeout, the request rejects with a {@link NodeTimeout} that names
  * them.
  *
+ * A node can also die: its Worker is terminated ({@link WorkerPool.kill}, used by tests and by a
+ * node that asks to be killed, see the `die` notice). The pool then stops waiting for it in every
+ * request (its answer is `undefined`), calls `onDeath`, and {@link WorkerPool.respawn} starts a
+ * fresh Worker in its place.
+ *
  * @module
  */
 
@@ -36,32 +41,70 @@ export interface PoolOptions {
   onNotice?: (notice: Notice) => void;
   /** Called once per node failure, before the request rejects. */
   onFailure?: (failure: NodeFailure) => void;
+  /** Called when a node's Worker was terminated (before pending requests stop waiting for it). */
+  onDeath?: (node: number) => void;
 }
 
 /** P node Workers running the same module. */
 export class WorkerPool {
   readonly #workers: Worker[] = [];
+  readonly #dead = new Set<number>();
+  readonly #moduleUrl: URL;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
 
-  private constructor(readonly size: number, readonly options: PoolOptions) {}
+  private constructor(readonly size: number, readonly options: PoolOptions, moduleUrl: URL) {
+    this.#moduleUrl = moduleUrl;
+  }
 
   /** Starts `size` Workers on `moduleUrl` (a module that calls `serveNode`). */
   static start(moduleUrl: URL, size: number, options: PoolOptions = {}): WorkerPool {
-    const pool = new WorkerPool(size, options);
-    for (let p = 0; p < size; p++) {
-      const w = new Worker(moduleUrl.href, { type: "module", name: `node-${p}` });
-      w.onmessage = (e: MessageEvent<Reply | Notice>) => pool.#receive(e.data);
-      w.onerror = (e: ErrorEvent) => {
-        e.preventDefault();
-        pool.#fail({ node: p, phase: "worker", message: e.message, kind: "WorkerError" });
-      };
-      w.onmessageerror = () =>
-        pool.#fail({ node: p, phase: "worker", message: "unreadable message", kind: "WorkerError" });
-      pool.#workers.push(w);
-    }
+    const pool = new WorkerPool(size, options, moduleUrl);
+    for (let p = 0; p < size; p++) pool.#workers.push(pool.#spawn(p));
     return pool;
+  }
+
+  #spawn(p: number): Worker {
+    const w = new Worker(this.#moduleUrl.href, { type: "module", name: `node-${p}` });
+    w.onmessage = (e: MessageEvent<Reply | Notice>) => {
+      if (w === this.#workers[p] && !this.#dead.has(p)) this.#receive(e.data);
+    };
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      if (w === this.#workers[p]) {
+        this.#fail({ node: p, phase: "worker", message: e.message, kind: "WorkerError" });
+      }
+    };
+    w.onmessageerror = () =>
+      this.#fail({ node: p, phase: "worker", message: "unreadable message", kind: "WorkerError" });
+    return w;
+  }
+
+  /** Nodes whose Worker is dead (killed and not respawned). */
+  get dead(): number[] {
+    return [...this.#dead].sort((a, b) => a - b);
+  }
+
+  /**
+   * Terminates node `p`'s Worker (a crash, as far as the run can tell): `onDeath` runs and every
+   * pending request stops waiting for `p`.
+   */
+  kill(p: number): void {
+    if (this.#closed || this.#dead.has(p)) return;
+    this.#workers[p].terminate();
+    this.#dead.add(p);
+    this.options.onDeath?.(p);
+    for (const [id, pending] of this.#pending) {
+      if (pending.waiting.delete(p)) this.#settle(id, pending);
+    }
+  }
+
+  /** Starts a fresh Worker for the dead node `p` (it must be initialised again). */
+  respawn(p: number): void {
+    if (!this.#dead.has(p)) throw new Error(`node ${p} is not dead`);
+    this.#workers[p] = this.#spawn(p);
+    this.#dead.delete(p);
   }
 
   /**
@@ -93,9 +136,14 @@ export class WorkerPool {
       };
       this.#pending.set(id, pending);
       for (const p of nodes) {
+        if (this.#dead.has(p)) {
+          pending.waiting.delete(p);
+          continue;
+        }
         const message: Request = { id, command, payload: payload(p) };
         this.#workers[p].postMessage(message);
       }
+      this.#settle(id, pending);
     });
   }
 
@@ -124,11 +172,15 @@ export class WorkerPool {
     }
     pending.results[message.node] = message.ok;
     pending.waiting.delete(message.node);
-    if (pending.waiting.size === 0) {
-      clearTimeout(pending.timer);
-      this.#pending.delete(message.id);
-      pending.resolve(pending.results);
-    }
+    this.#settle(message.id, pending);
+  }
+
+  /** Resolves a request once nobody it waits for is left. */
+  #settle(id: number, pending: Pending): void {
+    if (pending.waiting.size > 0) return;
+    clearTimeout(pending.timer);
+    this.#pending.delete(id);
+    pending.resolve(pending.results);
   }
 
   /** Reports a failure and rejects the request it belongs to (or every pending one). */

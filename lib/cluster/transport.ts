@@ -7,10 +7,10 @@
  * - `mpi` (lib/cluster/mpi-transport.ts): one OS process per node started by `mpirun`, over the
  *   Open MPI binding (lib/cluster/mpi).
  *
- * Every method except {@link Transport.sendSlot} is collective: every node calls it, in the same
- * order, with the arguments the method says must agree. Both transports give every node the same
- * numbers bit for bit (sums are formed in the plan's contributor order on both), so a run gives the
- * same weights on either.
+ * Every method except {@link Transport.sendSlot} and {@link Transport.erased} is collective: every
+ * node calls it, in the same order, with the arguments the method says must agree. Both transports
+ * give every node the same numbers bit for bit (sums are formed in the plan's contributor order on
+ * both), so a run gives the same weights on either.
  *
  * @module
  */
@@ -18,9 +18,12 @@
 import type { Float } from "../tensor/matrix.ts";
 import type { ExchangePlan } from "./exchange.ts";
 
-/** Which array of a peer {@link Transport.fetch} copies: a layer's stored block or its bias. */
+/**
+ * Which array of a peer {@link Transport.fetch} copies: a layer's stored block or its bias, or
+ * their snapshots at the last verified checkpoint (to rebuild a respawned node).
+ */
 export interface PeerArray {
-  readonly kind: "block" | "bias";
+  readonly kind: "block" | "bias" | "blockSnapshot" | "biasSnapshot";
   readonly layer: number;
 }
 
@@ -44,6 +47,14 @@ export interface Transport {
   barrier(): void;
 
   /**
+   * The nodes that had died when the last collective completed (sorted; the same list at every
+   * node that took part in it): their partials, votes and arrays are stale, so the program erases
+   * their symbols and skips them. Only the `workers` transport survives a death; on MPI a dead rank
+   * makes `mpirun` end the job, and the list is always empty.
+   */
+  erased(): readonly number[];
+
+  /**
    * Where this node writes its partial for the next {@link exchange} (`length` elements; not
    * collective). Faults at the `message` site strike this buffer.
    */
@@ -52,7 +63,8 @@ export interface Transport {
   /**
    * The group reduce of a stage (grid rows forward, columns backward; one contributor per group
    * for PolyDot): `out[g·length …]` receives Σ over `plan.contributors[g]`, in that order, of their
-   * partials. Every node passes the same plan.
+   * partials. Every node passes the same plan. A group with a contributor in {@link erased}
+   * afterwards holds a stale partial (an erasure).
    */
   exchange(plan: ExchangePlan, out: Float): void;
 
@@ -94,8 +106,9 @@ export interface Transport {
   publishStats(unit: number, values: Float64Array): void;
 
   /**
-   * On node 0 only, after a vote that followed {@link publishStats} of `unit`: the element-wise
-   * maximum over nodes of that unit's numbers, into `out`.
+   * On every node (so that any can hand the totals to a respawned one), after a vote that followed
+   * {@link publishStats} of `unit`: the element-wise maximum over nodes of that unit's numbers,
+   * into `out`.
    */
   maxStats(unit: number, out: Float64Array): void;
 }

@@ -7,7 +7,12 @@
  * - votes: each node writes its record into a shared P-record area, barrier, everyone reads it;
  * - scratch: one SharedArrayBuffer every node maps, so the all-gather is only a barrier;
  * - peer arrays: views of peers' kernel memories at the addresses of the peer table (no copy);
- * - stats: three banks in shared memory that node 0 reads one unit late, with no extra barrier.
+ * - stats: three banks in shared memory that every node reads one unit late, with no extra barrier.
+ *
+ * Nodes can die here (a Worker terminated): the main thread declares them dead in the barrier,
+ * which stops waiting for them and records, per barrier, who was dead when it completed; that list
+ * is {@link WorkersTransport.erased}. A respawned node takes a live peer's exchange bank
+ * ({@link WorkersTransport.exchangeBank}) and reads its peers' arrays and snapshots to rebuild its own.
  *
  * @module
  */
@@ -41,7 +46,7 @@ export class WorkersTransport implements Transport {
 
   constructor(areas: SharedAreas, readonly node: number, readonly nodes: number, readonly timeoutMs: number) {
     this.#areas = areas;
-    this.#barrier = new SharedBarrier(areas.barrier, nodes);
+    this.#barrier = new SharedBarrier(areas.barrier, nodes, node);
     this.#exchange = new SharedExchange(areas.exchange, areas.exchangeShape, this.#barrier, node);
   }
 
@@ -52,6 +57,22 @@ export class WorkersTransport implements Transport {
 
   barrier(): void {
     this.#barrier.wait(this.node, this.timeoutMs);
+  }
+
+  erased(): readonly number[] {
+    return this.#barrier.deadAtLastWait();
+  }
+
+  /**
+   * The bank of the next exchange (the same at every node): read from a live node, set in a
+   * respawned one.
+   */
+  get exchangeBank(): number {
+    return this.#exchange.bank;
+  }
+
+  set exchangeBank(bank: number) {
+    this.#exchange.bank = bank;
   }
 
   sendSlot(length: number): Float {
@@ -95,7 +116,12 @@ export class WorkersTransport implements Transport {
     for (const p of wanted) {
       const buffer = peers.memories[p].buffer;
       const table = peers.blocks[p];
-      const address = what.kind === "block" ? table.blocks[what.layer] : table.biases[what.layer];
+      const address = {
+        block: table.blocks,
+        bias: table.biases,
+        blockSnapshot: table.snapshots,
+        biasSnapshot: table.biasSnapshots,
+      }[what.kind][what.layer];
       out.set(
         p,
         local instanceof Float32Array

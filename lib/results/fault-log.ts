@@ -1,17 +1,18 @@
 /**
  * `faults.jsonl`: one JSON object per injected fault (iteration, node, layer, phase, site, and what
- * changed: entries, first index with its old and new value, largest change), oldest first. The
- * whole file is rewritten atomically whenever it is saved, so it is never half-written.
+ * changed: entries, first index with its old and new value, largest change), and one per worker
+ * death (`kind: "worker_death"`, node, phase, iteration), oldest first. The whole file is
+ * rewritten atomically whenever it is saved, so it is never half-written.
  *
  * @module
  */
 
-import type { FaultEvent } from "../faults/injector.ts";
+import type { LoggedFault } from "../faults/worker-death.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 
 /** The fault log of a run. */
 export class FaultLog {
-  readonly #events: FaultEvent[] = [];
+  readonly #events: LoggedFault[] = [];
   #saved = -1;
 
   constructor(readonly path: string) {}
@@ -22,12 +23,12 @@ export class FaultLog {
   }
 
   /** Faults recorded so far, oldest first. */
-  get events(): readonly FaultEvent[] {
+  get events(): readonly LoggedFault[] {
     return this.#events;
   }
 
   /** Records faults (in the order the nodes reported them). */
-  add(events: readonly FaultEvent[]): void {
+  add(events: readonly LoggedFault[]): void {
     this.#events.push(...events);
   }
 

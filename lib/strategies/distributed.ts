@@ -5,6 +5,15 @@
  * Worker per node, and from then on only sends "run to iteration t", "evaluate", "export" and
  * collects what the nodes report. It never computes or decodes a step of training.
  *
+ * A node whose Worker dies mid-step (terminated: a crash) is declared dead in the shared barrier:
+ * the others stop waiting for it, erase its symbols and finish the step if the code's redundancy
+ * allows (or roll back to the last checkpoint if not), then stop at the step boundary. The Workers
+ * runner then respawns the node on a fresh memory (a dead node's memory is lost), and every node
+ * takes part in rebuilding its blocks and their snapshots from its peers (NodeProgram.rejoin) with
+ * a live node's state, and the span goes on. A code with no redundancy to rebuild the blocks
+ * (uncoded) ends the run with an error naming the node and the phase. Over MPI no node is ever
+ * erased: a dead rank makes `mpirun` end the job.
+ *
  * @module
  */
 
@@ -27,11 +36,13 @@ import {
   type WorkerSetup,
 } from "../cluster/node/setup.ts";
 import { WorkerPool } from "../cluster/pool.ts";
+import { NodeError } from "../cluster/protocol.ts";
 import type { ImageDataset } from "../../datasets/dataset.ts";
-import type { FaultEvent, ForcedFault } from "../faults/injector.ts";
+import type { ForcedFault } from "../faults/injector.ts";
 import type { FaultModelSpec } from "../faults/node-injector.ts";
 import { readFaultPlan } from "../faults/plan.ts";
 import { parseSites } from "../faults/sites.ts";
+import type { LoggedFault } from "../faults/worker-death.ts";
 import type { MlpState } from "../nn/state.ts";
 import { kernelModule } from "../tensor/wasm/assemble.ts";
 import { createSharedMemory, PAGE_BYTES } from "../tensor/wasm/arena.ts";
@@ -85,6 +96,22 @@ export interface DistributedOptions {
   readonly recordChanges?: boolean;
   /** The node Worker's module (default lib/cluster/node/worker.ts; tests wrap it to inject failures). */
   readonly workerUrl?: URL;
+  /**
+   * Test hook: worker deaths. Node `node` dies (its Worker is terminated) when it enters `phase`,
+   * e.g. "iteration 5, forward stage of layer 1" (the node program's phase names).
+   */
+  readonly deaths?: readonly { readonly node: number; readonly phase: string }[];
+  /** Roll-backs in a row to the same checkpoint before the run stops (default: the node program's). */
+  readonly maxRollbacksInARow?: number;
+}
+
+/** A worker death, as the summary lists it. */
+export interface WorkerDeath {
+  readonly node: number;
+  /** The phase it died in (known when it died by the test hook), or "". */
+  readonly phase: string;
+  /** The iteration the surviving nodes stopped at (the step boundary after the death). */
+  readonly iteration: number;
 }
 
 /** What every node of a run is set up with, whatever the transport (sizes, settings, faults). */
@@ -155,6 +182,7 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
       evalBatch,
       timeout: config.timeout,
       stopOnUncorrectable: config.strategy === "uncoded",
+      ...(options.maxRollbacksInARow !== undefined ? { maxRollbacksInARow: options.maxRollbacksInARow } : {}),
     },
     faults: {
       rate: config.faultRate,
@@ -171,11 +199,21 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
 
 /** What the strategy asks of its nodes, whatever the transport. */
 export interface NodeRunner {
-  /** Every node runs to iteration `to`; every node's report, in node order. */
-  run(to: number): Promise<SpanReport[]>;
-  /** Every node evaluates; node 0's answer. */
+  /**
+   * Every node runs to iteration `to` (or to the step boundary after a node died); every node's
+   * report, in node order, undefined for a node that died.
+   */
+  run(to: number): Promise<readonly (SpanReport | undefined)[]>;
+  /**
+   * Respawns the nodes that died and rebuilds them from their live peers, which stopped at
+   * `iteration`; the deaths (none when every node is alive, always none over MPI).
+   */
+  recover(iteration: number): Promise<WorkerDeath[]>;
+  /** Test hook: terminates node `p` now, as a crash would (Workers only). */
+  kill?(p: number): void;
+  /** Every node evaluates; the first live node's answer. */
   evaluate(): Promise<NodeEvaluation>;
-  /** Every node takes part in decoding the weights; node 0's copy. */
+  /** Every node takes part in decoding the weights; the first live node's copy. */
   exportWeights(): Promise<{ weights: Float64Array[]; biases: Float64Array[] }>;
   /** Every node's last verified checkpoint, in node order; undefined where they are not gathered (MPI ranks ≠ 0). */
   exportSnapshots(): Promise<NodeSnapshot[] | undefined>;
@@ -204,70 +242,141 @@ export async function createDistributed(
     dtype: config.dtype,
   };
   const barrier = SharedBarrier.create(P);
-  const gate = ComputeGate.create(Math.max(1, navigator.hardwareConcurrency || 1));
+  const gate = ComputeGate.create(Math.max(1, navigator.hardwareConcurrency || 1), P);
   const exchange = SharedExchange.allocate(exchangeShape);
   const votes = new Uint8Array(
     new SharedArrayBuffer(P * voteLength(widths.length - 1, forwardSymbols, backwardSymbols)),
   );
   const stats = new Float64Array(new SharedArrayBuffer(3 * P * (PHASE_NAMES.length + 1) * 8));
-  const memories = Array.from(
-    { length: P },
-    () => createSharedMemory({ initialBytes: PAGE_BYTES, maximumBytes: Math.min(2 ** 32, run.memoryBytes) }),
-  );
+  const memory = () =>
+    createSharedMemory({ initialBytes: PAGE_BYTES, maximumBytes: Math.min(2 ** 32, run.memoryBytes) });
+  const memories = Array.from({ length: P }, memory);
   const module = await kernelModule();
   const train = shareSplit(context.train);
   const test = shareSplit(context.test);
-  let initScratch: SharedArrayBuffer | undefined = new SharedArrayBuffer(scratchBytes);
+  let initScratch = new SharedArrayBuffer(scratchBytes);
 
   let spanDone = 0;
+  /** The phase each dead node died in, where it said (the test hook). */
+  const dyingPhases = new Map<number, string>();
   const workerUrl = options.workerUrl ?? new URL("../cluster/node/worker.ts", import.meta.url);
   const pool = WorkerPool.start(workerUrl, P, {
     onFailure: (f) => barrier.abort(f.node),
+    onDeath: (p) => {
+      gate.releaseDead(p);
+      barrier.markDead(p);
+    },
     onNotice: (n) => {
       if (n.notice === "progress") {
         spanDone = n.data as number;
         context.onProgress?.(spanDone);
+      } else if (n.notice === "die") {
+        dyingPhases.set(n.node, n.data as string);
+        pool.kill(n.node);
       }
     },
   });
   const timeout = config.timeout;
+  const link: LinkModel = { latency: config.commLatency, bandwidth: config.commBandwidth };
+  const blocks: NodeBlocks[] = [];
+  /** Nodes respawned once (the death test hook fires only in a node's first Worker). */
+  const respawned = new Set<number>();
+  const where = (nodes: readonly number[]) =>
+    nodes.map((p) => `node ${p}${dyingPhases.has(p) ? ` (in ${dyingPhases.get(p)})` : ""}`).join(", ");
+  const setup = (node: number): WorkerSetup => ({
+    node,
+    nodes: P,
+    code: spec,
+    training: run.training,
+    faults: run.faults,
+    module,
+    memory: memories[node],
+    gate: gate.state,
+    areas: { barrier: barrier.state, exchange, exchangeShape, votes, stats, initScratch },
+    train,
+    test,
+    dieAt: respawned.has(node) ? undefined : options.deaths?.find((d) => d.node === node)?.phase,
+  });
   try {
-    const setup = (node: number): WorkerSetup => ({
-      node,
-      nodes: P,
-      code: spec,
-      training: run.training,
-      faults: run.faults,
-      module,
-      memory: memories[node],
-      gate: gate.state,
-      areas: { barrier: barrier.state, exchange, exchangeShape, votes, stats, initScratch: initScratch! },
-      train,
-      test,
-    });
-    const blocks = await pool.request<NodeBlocks>("init", setup, Math.max(60, timeout));
-    const link: LinkModel = { latency: config.commLatency, bandwidth: config.commBandwidth };
+    /** Before the first step there is nothing to rebuild a dead node from. */
+    const allAlive = () => {
+      if (pool.dead.length > 0) {
+        throw new Error(`${where(pool.dead)} died while the run was starting; start it again`);
+      }
+    };
+    blocks.push(...await pool.request<NodeBlocks>("init", setup, Math.max(60, timeout)));
+    allAlive();
     await pool.request("connect", () => ({ peers: { memories, blocks }, link }), timeout);
+    allAlive();
     await pool.request("initWeights", () => null, Infinity);
-    initScratch = undefined;
+    allAlive();
+    initScratch = new SharedArrayBuffer(8);
   } catch (e) {
     pool.close();
     throw e;
   }
-  return new Distributed(config, code, workerRunner(pool, timeout), P, context.onFaults);
+
+  /** Respawns the dead nodes and rebuilds them from their peers; see the module documentation. */
+  const recover = async (iteration: number): Promise<WorkerDeath[]> => {
+    const dead = pool.dead;
+    if (dead.length === 0) return [];
+    const live = [...Array(P).keys()].filter((p) => !dead.includes(p));
+    if (live.length === 0) throw new Error("every node died");
+    const deaths = dead.map((node) => ({ node, phase: dyingPhases.get(node) ?? "", iteration }));
+    const lost = where(dead);
+    for (const p of dead) {
+      dyingPhases.delete(p);
+      respawned.add(p);
+      memories[p] = memory();
+      pool.respawn(p);
+      barrier.revive(p);
+    }
+    try {
+      const fresh = await pool.request<NodeBlocks>("init", setup, Math.max(60, timeout), dead);
+      dead.forEach((p, i) => (blocks[p] = fresh[i]));
+      await pool.request("connect", () => ({ peers: { memories, blocks }, link }), timeout);
+      const donor = live[0];
+      // The donor's state (its program's and its transport's), handed on as it is.
+      const [state] = await pool.request<unknown>("state", () => null, timeout, [donor]);
+      await pool.request(
+        "rejoin",
+        (p) => ({ dead, donor, state: dead.includes(p) ? state : undefined }),
+        Math.max(60, timeout),
+      );
+    } catch (e) {
+      const why = e instanceof NodeError ? e.failure.message : e instanceof Error ? e.message : String(e);
+      throw new Error(`${lost} died and could not be restored: ${why}`);
+    }
+    return deaths;
+  };
+  return new Distributed(config, code, workerRunner(pool, timeout, recover), P, context.onFaults);
 }
 
 /** The {@link NodeRunner} of a pool of node Workers. */
-function workerRunner(pool: WorkerPool, timeout: number): NodeRunner {
+function workerRunner(
+  pool: WorkerPool,
+  timeout: number,
+  recover: (iteration: number) => Promise<WorkerDeath[]>,
+): NodeRunner {
+  /** The first live node's answer (a node may die while the others evaluate or export). */
+  const first = <T>(answers: T[]): T => {
+    const answer = answers.find((a) => a !== undefined);
+    if (answer === undefined) throw new Error("every node died");
+    return answer;
+  };
   return {
-    run: (to) => pool.request<SpanReport>("run", () => ({ to }), Infinity),
-    evaluate: async () => (await pool.request<NodeEvaluation>("evaluate", () => null, Infinity))[0],
+    run: (to) => pool.request<SpanReport | undefined>("run", () => ({ to }), Infinity),
+    recover,
+    kill: (p) => pool.kill(p),
+    evaluate: async () => first(await pool.request<NodeEvaluation>("evaluate", () => null, Infinity)),
     exportWeights: async () =>
-      (await pool.request<{ weights: Float64Array[]; biases: Float64Array[] }>(
-        "export",
-        () => null,
-        Infinity,
-      ))[0],
+      first(
+        await pool.request<{ weights: Float64Array[]; biases: Float64Array[] }>(
+          "export",
+          () => null,
+          Infinity,
+        ),
+      ),
     exportSnapshots: () => pool.request<NodeSnapshot>("exportSnapshot", () => null, timeout),
     importSnapshots: async (snapshots) => {
       await pool.request("importSnapshot", (node) => snapshots[node], timeout);
@@ -277,49 +386,86 @@ function workerRunner(pool: WorkerPool, timeout: number): NodeRunner {
 }
 
 /**
- * A distributed strategy seen from the loop, over any transport: node 0's reports are the run's,
- * the faults of every node go to `onFaults`.
+ * A distributed strategy seen from the loop, over any transport: the first live node's reports are
+ * the run's, the faults of every node and the worker deaths go to `onFaults`.
  */
 export class Distributed implements Strategy {
   readonly name: string;
   #report: SpanReport | undefined;
   #injected = 0;
   #biasesRestored = 0;
+  /** Per node: its bias-restoration counter as last reported (a respawned node's starts at 0). */
+  #biasesSeen: number[] = [];
   #evalUncorrectable = 0;
+  /** Worker deaths so far, oldest first. */
+  #deaths: WorkerDeath[] = [];
 
   constructor(
     readonly config: TrainConfig,
     readonly code: LayerCode,
     readonly runner: NodeRunner,
     readonly nodes: number,
-    readonly onFaults: ((events: readonly FaultEvent[]) => void) | undefined,
+    readonly onFaults: ((events: readonly LoggedFault[]) => void) | undefined,
   ) {
     this.name = config.strategy;
   }
 
+  /** Worker deaths so far, oldest first. */
+  get deaths(): readonly WorkerDeath[] {
+    return this.#deaths;
+  }
+
+  /** Test hook: terminates node `p` now, as a crash would (Workers only). */
+  killNode(p: number): void {
+    if (!this.runner.kill) throw new Error("this transport cannot kill a node");
+    this.runner.kill(p);
+  }
+
+  /** Respawns and rebuilds the nodes that died, if any; true if there were. */
+  async #recover(): Promise<boolean> {
+    const deaths = await this.runner.recover(this.#report?.iteration ?? 0);
+    if (deaths.length === 0) return false;
+    this.#deaths.push(...deaths);
+    for (const d of deaths) this.#biasesSeen[d.node] = 0;
+    this.onFaults?.(deaths.map((d) => ({ kind: "worker_death", ...d })));
+    return true;
+  }
+
   async train(from: number, to: number): Promise<SpanResult> {
-    const reports = await this.runner.run(to);
-    const lead = reports[0];
-    if (lead.iteration !== to && !lead.diverged) {
-      throw new Error(`the nodes stopped at iteration ${lead.iteration} instead of ${to} (from ${from})`);
+    let samples = 0;
+    let lossSum = 0;
+    let correct = 0;
+    await this.#recover();
+    for (;;) {
+      const reports = await this.runner.run(to);
+      const live = reports.filter((r) => r !== undefined);
+      const lead = live[0];
+      if (!lead) throw new Error("every node died");
+      const faults = live.flatMap((r) => r.faults).sort((a, b) =>
+        a.iteration - b.iteration || a.node - b.node
+      );
+      this.#injected += faults.length;
+      if (faults.length > 0) this.onFaults?.(faults);
+      this.#report = lead;
+      reports.forEach((r, p) => {
+        if (!r) return;
+        this.#biasesRestored += r.counters.biases_restored - (this.#biasesSeen[p] ?? 0);
+        this.#biasesSeen[p] = r.counters.biases_restored;
+      });
+      samples += lead.samples;
+      lossSum += lead.lossSum;
+      correct += lead.correct;
+      // A node died: the others stopped at the step boundary after it; go on once it is rebuilt.
+      if (await this.#recover() && !lead.diverged && lead.iteration !== to) continue;
+      if (lead.iteration !== to && !lead.diverged) {
+        throw new Error(`the nodes stopped at iteration ${lead.iteration} instead of ${to} (from ${from})`);
+      }
+      return { samples, lossSum, correct, diverged: lead.diverged, reached: lead.iteration };
     }
-    const faults = reports.flatMap((r) => r.faults).sort((a, b) =>
-      a.iteration - b.iteration || a.node - b.node
-    );
-    this.#injected += faults.length;
-    if (faults.length > 0) this.onFaults?.(faults);
-    this.#report = lead;
-    this.#biasesRestored = reports.reduce((s, r) => s + r.counters.biases_restored, 0);
-    return {
-      samples: lead.samples,
-      lossSum: lead.lossSum,
-      correct: lead.correct,
-      diverged: lead.diverged,
-      reached: lead.iteration,
-    };
   }
 
   async evaluate(): Promise<Evaluation> {
+    await this.#recover();
     const lead = await this.runner.evaluate();
     this.#evalUncorrectable += lead.uncorrectable;
     return {
@@ -330,6 +476,7 @@ export class Distributed implements Strategy {
   }
 
   async exportState(): Promise<MlpState> {
+    await this.#recover();
     const lead = await this.runner.exportWeights();
     return { widths: [...this.config.layers], weights: lead.weights, biases: lead.biases };
   }
@@ -340,6 +487,7 @@ export class Distributed implements Strategy {
    * thread's own counters. The nodes copy their snapshots out; nothing is computed here.
    */
   async saveState(): Promise<StrategyState | undefined> {
+    await this.#recover();
     const snapshots = await this.runner.exportSnapshots();
     if (snapshots === undefined) return undefined;
     return {
@@ -348,6 +496,7 @@ export class Distributed implements Strategy {
         injected: this.#injected,
         biases_restored: this.#biasesRestored,
         eval_uncorrectable: this.#evalUncorrectable,
+        worker_deaths: this.#deaths,
       },
       sections: snapshots.map((s) => s.bytes),
     };
@@ -359,6 +508,7 @@ export class Distributed implements Strategy {
       injected: number;
       biases_restored: number;
       eval_uncorrectable: number;
+      worker_deaths?: WorkerDeath[];
     };
     if (h.nodes.length !== this.nodes || state.sections.length !== this.nodes) {
       throw new Error(`the checkpoint holds ${h.nodes.length} nodes, the run has ${this.nodes}`);
@@ -368,7 +518,9 @@ export class Distributed implements Strategy {
     );
     this.#injected = h.injected;
     this.#biasesRestored = h.biases_restored;
+    this.#biasesSeen = h.nodes.map((n) => n.counters.biases_restored);
     this.#evalUncorrectable = h.eval_uncorrectable;
+    this.#deaths = [...(h.worker_deaths ?? [])];
     const lead = h.nodes[0];
     this.#report = {
       iteration: lead.iteration,
@@ -387,7 +539,7 @@ export class Distributed implements Strategy {
     };
   }
 
-  #counters(): FaultCounters & { injected: number } {
+  #counters(): FaultCounters & { injected: number; workers_respawned: number } {
     const c = this.#report?.counters ?? {
       detected: 0,
       corrected: 0,
@@ -396,8 +548,15 @@ export class Distributed implements Strategy {
       iterations_lost: 0,
       uncorrectable: 0,
       biases_restored: 0,
+      erasures: 0,
     };
-    return { injected: this.#injected, ...c, biases_restored: this.#biasesRestored };
+    return {
+      injected: this.#injected,
+      ...c,
+      erasures: c.erasures ?? 0,
+      biases_restored: this.#biasesRestored,
+      workers_respawned: this.#deaths.length,
+    };
   }
 
   metrics(): Readonly<Record<string, number>> {
@@ -419,6 +578,7 @@ export class Distributed implements Strategy {
       nodes: this.nodes,
       code: this.code.label,
       faults: this.#counters(),
+      worker_deaths: this.#deaths,
       eval_uncorrectable_stages: this.#evalUncorrectable,
       modelled_seconds: this.#report?.modelledSeconds ?? 0,
       modelled_phase_seconds: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / 1000])),

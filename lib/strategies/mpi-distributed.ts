@@ -88,6 +88,8 @@ export async function createMpiDistributed(
 function mpiRunner(world: Communicator, program: NodeProgram): NodeRunner {
   return {
     run: (to) => guarded(world, () => allgatherJson<SpanReport>(world, program.run(to))),
+    // A dead rank makes mpirun end the job: no node is ever erased, none to respawn.
+    recover: () => Promise.resolve([]),
     evaluate: () => guarded(world, () => program.evaluate()),
     exportWeights: () => guarded(world, () => program.exportWeights()),
     exportSnapshots: () =>

@@ -28,7 +28,7 @@ import { MetricsCsv } from "../results/metrics-csv.ts";
 import { Progress, type ProgressMode } from "../results/progress.ts";
 import { createRunDirectory } from "../results/run-directory.ts";
 import { type RunSummary, writeSummary } from "../results/summary.ts";
-import type { FaultEvent } from "../faults/injector.ts";
+import type { LoggedFault } from "../faults/worker-death.ts";
 import { UsageError } from "../errors.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import { type TrainConfig, trainSchema } from "./config.ts";
@@ -64,7 +64,7 @@ interface CheckpointHeader {
   readonly format: 1;
   readonly started_at: string;
   readonly loop: LoopState;
-  readonly faults: readonly FaultEvent[];
+  readonly faults: readonly LoggedFault[];
   readonly strategy: Readonly<Record<string, unknown>>;
 }
 

@@ -12,7 +12,7 @@
  */
 
 import type { ImageDataset } from "../../datasets/dataset.ts";
-import type { FaultEvent } from "../faults/injector.ts";
+import type { LoggedFault } from "../faults/worker-death.ts";
 import type { MlpState } from "../nn/state.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import type { TrainConfig } from "./config.ts";
@@ -32,8 +32,8 @@ export interface StrategyContext {
   readonly schedule: Schedule;
   /** Receives the iteration reached, now and then, while `train` runs. */
   readonly onProgress?: (iteration: number) => void;
-  /** Receives the faults injected (distributed strategies), in order. */
-  readonly onFaults?: (events: readonly FaultEvent[]) => void;
+  /** Receives the faults injected and the worker deaths (distributed strategies), in order. */
+  readonly onFaults?: (events: readonly LoggedFault[]) => void;
 }
 
 /** Result of training a span of iterations. */

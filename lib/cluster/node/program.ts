@@ -14,6 +14,13 @@
  * then a snapshot of every block. Every node computes, decodes and decides for itself; the main
  * thread only starts nodes and collects what node 0 reports.
  *
+ * Nodes can die (on the `workers` transport): the transport names the nodes that were dead when
+ * the last collective completed ({@link Transport.erased}, the same list at every node). Their
+ * symbols are erasures in the decode, their votes and bias checksums are skipped, and they are
+ * neither sources nor targets of a regeneration. After a step with a dead node the nodes stop at
+ * the step boundary; the main thread respawns it and every node takes part in {@link
+ * NodeProgram.rejoin}, which rebuilds its blocks and snapshots from the live peers.
+ *
  * @module
  */
 
@@ -36,7 +43,8 @@ import { Schedule } from "../../train/schedule.ts";
 import { type Float, Matrix } from "../../tensor/matrix.ts";
 import { instantiateWasmKernels, type WasmKernels } from "../../tensor/wasm/wasm-kernels.ts";
 import { ComputeGate } from "../compute-gate.ts";
-import type { ScratchPart, Transport } from "../transport.ts";
+import { erasedGroups } from "../exchange.ts";
+import type { PeerArray, ScratchPart, Transport } from "../transport.ts";
 import { NodeLayer } from "./layer.ts";
 import { loadSnapshotBytes, type NodeSnapshot, snapshotBytes } from "./snapshot.ts";
 import {
@@ -64,6 +72,8 @@ export interface FaultCounters {
   uncorrectable: number;
   /** Bias copies replaced by the majority's at checkpoints (summed over nodes by the main thread). */
   biases_restored: number;
+  /** Stages decoded with erased symbols (a dead node's). */
+  erasures: number;
 }
 
 /** What `run` reports (node 0's numbers are the run's). */
@@ -93,6 +103,22 @@ export interface SpanReport {
   readonly faults: FaultEvent[];
 }
 
+/** A live node's state handed to a respawned node (plain JSON); see {@link NodeProgram.rejoin}. */
+export interface RejoinState {
+  readonly iteration: number;
+  readonly snapshotIteration: number;
+  readonly updates: number;
+  readonly updatesSnapshot: number;
+  readonly counters: FaultCounters;
+  readonly unit: number;
+  readonly aggregated: number;
+  readonly rollbacksInARow: number;
+  readonly modelledSeconds: number;
+  readonly phaseTotals: number[];
+  /** Per layer: the tracked squared norms and their snapshot. */
+  readonly norms: { rowSq: number[]; colSq: number[]; snapshotRowSq: number[]; snapshotColSq: number[] }[];
+}
+
 /** Modelled link: α seconds per message, bytes at `bandwidth` bytes per second. */
 export interface LinkModel {
   readonly latency: number;
@@ -107,6 +133,16 @@ const MIN_SCALE = 1e-150;
 
 /** Roll-backs for a non-finite loss at the same iteration before the run counts as diverged. */
 const MAX_NONFINITE_REPEATS = 2;
+
+/**
+ * Roll-backs in a row without getting past the checkpoint after which the run stops with an error
+ * instead of looping for ever (every node counts the same roll-backs, so all stop together), unless
+ * the settings give another limit. High but legitimate fault rates need long streaks: replication
+ * r = 2 on 8 nodes at `--fault-rate 0.01` on the stored blocks (tests/compare_cli_test.ts) rolls
+ * back 198 times in 30 iterations, about 33 tries per 5-iteration span, so streaks above 50 are
+ * common there, while 1000 in a row would have a probability near 1e-13.
+ */
+export const MAX_ROLLBACKS_IN_A_ROW = 1000;
 
 /** Votes: flag byte offsets. */
 const VOTE_UNCORRECTABLE = 0;
@@ -141,6 +177,10 @@ export class NodeProgram {
   /** Every node's bias checksum from the last vote (set at checkpoints, 0 otherwise). */
   readonly #checksums: Uint32Array;
   #initialised = false;
+  /** Dead nodes as of the last vote. */
+  #dead: readonly number[] = [];
+  /** Roll-backs since the last verified checkpoint. */
+  #rollbacksInARow = 0;
 
   /** Next iteration to run. */
   iteration = 0;
@@ -157,6 +197,7 @@ export class NodeProgram {
     iterations_lost: 0,
     uncorrectable: 0,
     biases_restored: 0,
+    erasures: 0,
   };
   #modelledSeconds = 0;
   readonly #phaseTotals = new Float64Array(PHASE_NAMES.length);
@@ -224,17 +265,147 @@ export class NodeProgram {
     this.#checksums = new Uint32Array(setup.nodes);
   }
 
-  /** Where this node's blocks and biases are (for the peer table). */
+  /** Where this node's blocks and biases and their snapshots are (for the peer table). */
   blocks(): NodeBlocks {
     return {
       blocks: this.layers.map((L) => this.k.arena.addressOf(L.block)),
       biases: this.layers.map((L) => this.k.arena.addressOf(L.bias)),
+      snapshots: this.layers.map((L) => this.k.arena.addressOf(L.blockSnapshot)),
+      biasSnapshots: this.layers.map((L) => this.k.arena.addressOf(L.biasSnapshot)),
     };
   }
 
   /** Receives the link model. */
   connect(link: LinkModel): void {
     this.#link = link;
+  }
+
+  // ---------------------------------------------------------------- respawn after a death
+
+  /** What a respawned node needs from a live peer besides its arrays (see {@link rejoin}). */
+  exportState(): RejoinState {
+    return {
+      iteration: this.iteration,
+      snapshotIteration: this.#snapshotIteration,
+      updates: this.#updates,
+      updatesSnapshot: this.#updatesSnapshot,
+      counters: { ...this.counters },
+      unit: this.#unit,
+      aggregated: this.#aggregated,
+      rollbacksInARow: this.#rollbacksInARow,
+      modelledSeconds: this.#modelledSeconds,
+      phaseTotals: Array.from(this.#phaseTotals),
+      norms: this.layers.map((L) => ({
+        rowSq: Array.from(L.norms.rowSq),
+        colSq: Array.from(L.norms.colSq),
+        snapshotRowSq: Array.from(L.normsSnapshot.rowSq),
+        snapshotColSq: Array.from(L.normsSnapshot.colSq),
+      })),
+    };
+  }
+
+  /**
+   * Rebuilds the respawned nodes `dead` (fresh programs on fresh memories) at a step boundary.
+   * Collective: every node calls it with the same `dead` and `donor` (a live node), the respawned
+   * ones also with the donor's `state` (iteration, norms, counters). Each layer's snapshot and block
+   * of a respawned node are regenerated from live peers and checked by a second peer combination
+   * where the code has one to spare; its bias and bias snapshot are the donor's. A rebuilt block
+   * that disagrees with its check (a live peer's block is corrupted) rolls every node back to the
+   * checkpoint; a rebuilt snapshot that disagrees, or a code that cannot rebuild the blocks at all
+   * (no redundancy, too many nodes lost), makes every node throw.
+   */
+  rejoin(dead: readonly number[], donor: number, state?: RejoinState): void {
+    const respawned = dead.includes(this.node);
+    if (respawned) {
+      if (!state) throw new Error(`node ${this.node} rejoins without a peer's state`);
+      this.#importState(state);
+    }
+    this.#initialised = true;
+    const plans = dead.map((t) => this.#rejoinPlan(t, dead));
+    const mine = plans.find((p) => p.node === this.node);
+    const needs = (p: RegenerationPlan) => [...p.sources, ...(p.check?.sources ?? [])];
+    const owners = [...new Set(plans.flatMap(needs))].sort((a, b) => a - b);
+    let blocksAgree = true;
+    let snapshotsAgree = true;
+    for (const L of this.layers) {
+      for (const [kind, to] of [["blockSnapshot", L.blockSnapshot], ["block", L.block]] as const) {
+        const fetched = this.#timed(
+          "comm",
+          () =>
+            this.#transport.fetch(
+              { kind, layer: L.index },
+              owners,
+              mine ? [...new Set(needs(mine))] : [],
+              dataOf(to, to.rows),
+            ),
+        );
+        if (!mine) continue;
+        const blocks: Matrix[] = [];
+        for (const s of needs(mine)) blocks[s] = new Matrix(fetched.get(s)!, to.rows, to.cols);
+        const agrees = this.#compute("regenerate", () => regenerateChecked(mine, blocks, to));
+        if (kind === "block") blocksAgree &&= agrees;
+        else snapshotsAgree &&= agrees;
+      }
+      for (const [kind, to] of [["biasSnapshot", L.biasSnapshot], ["bias", L.bias]] as const) {
+        const what: PeerArray = { kind, layer: L.index };
+        const fetched = this.#transport.fetch(what, [donor], respawned ? [donor] : [], to);
+        if (respawned) to.set(fetched.get(donor)!);
+      }
+    }
+    // Every node learns whether any rebuild disagreed with its cross-check (a corrupted peer).
+    const verdicts = this.#timed(
+      "comm",
+      () => this.#transport.allgather(Uint8Array.of((blocksAgree ? 0 : 1) | (snapshotsAgree ? 0 : 2))),
+    );
+    const flags = dead.reduce((f, p) => f | verdicts[p], 0);
+    // Nobody may reuse the vote area (the next all-gather) before every node has read the verdicts.
+    this.#wait();
+    if (flags & 2) {
+      throw new Error(
+        `node${dead.length === 1 ? "" : "s"} ${dead.join(", ")}: the checkpoint rebuilt from the peers ` +
+          "disagrees with its cross-check (a peer's snapshot is corrupted)",
+      );
+    }
+    if (flags & 1) this.#rollBack(this.iteration - this.#snapshotIteration);
+  }
+
+  /** Takes a live peer's state (see {@link exportState}). */
+  #importState(state: RejoinState): void {
+    this.iteration = state.iteration;
+    this.#snapshotIteration = state.snapshotIteration;
+    this.#updates = state.updates;
+    this.#updatesSnapshot = state.updatesSnapshot;
+    // The bias restorations are counted per node: this node's own are lost with it.
+    Object.assign(this.counters, state.counters, { biases_restored: 0 });
+    this.#unit = state.unit;
+    this.#aggregated = state.aggregated;
+    this.#rollbacksInARow = state.rollbacksInARow;
+    this.#modelledSeconds = state.modelledSeconds;
+    this.#phaseTotals.set(state.phaseTotals);
+    for (const L of this.layers) {
+      const n = state.norms[L.index];
+      L.norms.rowSq.set(n.rowSq);
+      L.norms.colSq.set(n.colSq);
+      L.normsSnapshot.rowSq.set(n.snapshotRowSq);
+      L.normsSnapshot.colSq.set(n.snapshotColSq);
+    }
+  }
+
+  /** How respawned node `t` is rebuilt from live peers (not `dead`), by either stage's code. */
+  #rejoinPlan(t: number, dead: readonly number[]): RegenerationPlan {
+    const errors: string[] = [];
+    for (const stage of ["forward", "backward"] as const) {
+      try {
+        return this.code.regeneration(t, stage, dead);
+      } catch (e) {
+        errors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    throw new Error(
+      `node ${t}'s blocks cannot be rebuilt from its peers (${this.code.label}: ${
+        [...new Set(errors)].join("; ")
+      })`,
+    );
   }
 
   // ---------------------------------------------------------------- initial weights
@@ -332,6 +503,8 @@ export class NodeProgram {
       }
     }
     this.#timed("comm", () => this.#transport.exchange(plan, L.forwardReceived));
+    const erased = erasedGroups(plan.contributors, this.#transport.erased());
+    if (erased) this.counters.erasures++;
     this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.forwardActive);
     const received = L.forwardReceived.subarray(0, plan.groups * plan.length);
     if (faults) this.#strike(l, "forward", "received", received);
@@ -343,6 +516,7 @@ export class NodeProgram {
       const r = this.#decode(
         L.decoder("forward", b),
         views(received, plan.groups, plan.length),
+        erased,
         tolerance,
         views(L.forwardMessages, this.code.forward.wanted.length, plan.length),
       );
@@ -383,6 +557,8 @@ export class NodeProgram {
       }
     }
     this.#timed("comm", () => this.#transport.exchange(plan, L.backwardReceived));
+    const erased = erasedGroups(plan.contributors, this.#transport.erased());
+    if (erased) this.counters.erasures++;
     this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.backwardActive);
     const received = L.backwardReceived.subarray(0, plan.groups * plan.length);
     if (faults) this.#strike(l, "backward", "received", received);
@@ -394,6 +570,7 @@ export class NodeProgram {
       const r = this.#decode(
         L.decoder("backward", b),
         views(received, plan.groups, plan.length),
+        erased,
         tolerance,
         views(L.backwardMessages, this.code.backward.wanted.length, plan.length),
       );
@@ -439,11 +616,17 @@ export class NodeProgram {
   }
 
   /**
-   * Decodes a stage. Tolerances derived from non-finite norms (weights or inputs that became
-   * infinite) cannot test anything: the stage is uncorrectable and the vote carries the
-   * non-finite flag (roll back, or stop when that repeats).
+   * Decodes a stage (`erased`: one flag per symbol, or null). Tolerances derived from non-finite
+   * norms (weights or inputs that became infinite) cannot test anything: the stage is
+   * uncorrectable and the vote carries the non-finite flag (roll back, or stop when that repeats).
    */
-  #decode(decoder: StageDecoder, symbols: Float[], tolerance: DecodeTolerance, out: Float[]): DecodeResult {
+  #decode(
+    decoder: StageDecoder,
+    symbols: Float[],
+    erased: Uint8Array | null,
+    tolerance: DecodeTolerance,
+    out: Float[],
+  ): DecodeResult {
     if (!(Number.isFinite(tolerance.scale) && Number.isFinite(tolerance.epsilon))) {
       this.#myVote[VOTE_NONFINITE] = 1;
       return {
@@ -455,7 +638,7 @@ export class NodeProgram {
         reason: `non-finite tolerance (scale ${tolerance.scale}): weights or inputs are no longer finite`,
       };
     }
-    return decoder.decode(symbols, null, tolerance, out);
+    return decoder.decode(symbols, erased, tolerance, out);
   }
 
   // ---------------------------------------------------------------- iterations
@@ -567,6 +750,16 @@ export class NodeProgram {
         lastNotice = performance.now();
         this.onProgress?.(this.iteration);
       }
+      const limit = this.#setup.training.maxRollbacksInARow ?? MAX_ROLLBACKS_IN_A_ROW;
+      if (this.#rollbacksInARow >= limit) {
+        throw new Error(
+          `rolled back ${limit} times in a row to iteration ${this.iteration}: ` +
+            "the errors are beyond what the code corrects; lower the fault rate or use more redundancy",
+        );
+      }
+      // A node died: stop at this step boundary (every live node saw the same last collective) so
+      // that the main thread can respawn it before the next step.
+      if (this.#transport.erased().length > 0) break;
     }
     return {
       iteration: this.iteration,
@@ -608,9 +801,13 @@ export class NodeProgram {
   #vote(): "ok" | "rollback" | "stop" {
     const P = this.nodes;
     const votes = this.#timed("comm", () => this.#transport.allgather(this.#myVote));
+    // Dead nodes' rows are stale: skipped, by the same list at every node.
+    this.#dead = this.#transport.erased();
     const u = this.#union;
     u.fill(0);
     for (let p = 0; p < P; p++) {
+      this.#checksums[p] = 0;
+      if (this.#dead.includes(p)) continue;
       const row = votes.subarray(p * this.#voteLength, (p + 1) * this.#voteLength);
       for (let i = 0; i < u.length; i++) u[i] |= row[i];
       this.#checksums[p] = new DataView(row.buffer, row.byteOffset + 4, 4).getUint32(0, true);
@@ -660,8 +857,12 @@ export class NodeProgram {
    */
   #regenerate(layer: number, stage: "forward" | "backward", targets: number[]): boolean {
     let plans;
+    // A dead node is neither a source nor rebuilt here (it is rebuilt when it is respawned).
+    const exclude = [...targets, ...this.#dead];
     try {
-      plans = targets.map((t) => this.code.regeneration(t, stage, targets));
+      plans = targets.filter((t) => !this.#dead.includes(t)).map((t) =>
+        this.code.regeneration(t, stage, exclude)
+      );
     } catch {
       return false;
     }
@@ -689,7 +890,7 @@ export class NodeProgram {
     // verdicts reuse the vote area: first every node must be done reading the votes.
     this.#wait();
     const verdicts = this.#timed("comm", () => this.#transport.allgather(Uint8Array.of(consistent ? 0 : 1)));
-    const agreed = verdicts.every((v) => v === 0);
+    const agreed = verdicts.every((v, p) => v === 0 || this.#dead.includes(p));
     // Nobody may reuse the vote area (the next all-gather) before every node has read the verdicts.
     this.#wait();
     if (!agreed) return false;
@@ -714,8 +915,9 @@ export class NodeProgram {
    */
   #biasConsensus(): void {
     const counts = new Map<number, number>();
-    for (const c of this.#checksums) counts.set(c, (counts.get(c) ?? 0) + 1);
-    let majority = this.#checksums[0];
+    // A dead node's checksum is 0 (a live node's never is): it takes no part.
+    for (const c of this.#checksums) if (c !== 0) counts.set(c, (counts.get(c) ?? 0) + 1);
+    let majority = this.#checksums.find((c) => c !== 0) ?? 0;
     for (const [c, n] of counts) if (n > (counts.get(majority) ?? 0)) majority = c;
     if (counts.size === 1) return;
     const mine = this.#checksums[this.node];
@@ -733,6 +935,7 @@ export class NodeProgram {
   #rollBack(lost: number): void {
     for (const L of this.layers) L.rollBack();
     this.counters.rollbacks++;
+    this.#rollbacksInARow++;
     this.counters.iterations_lost += lost;
     this.iteration = this.#snapshotIteration;
     this.#updates = this.#updatesSnapshot;
@@ -773,6 +976,7 @@ export class NodeProgram {
     });
     this.#snapshotIteration = this.iteration;
     this.#updatesSnapshot = this.#updates;
+    this.#rollbacksInARow = 0;
     this.#wait();
     return true;
   }
@@ -889,7 +1093,7 @@ export class NodeProgram {
 
   /** Runs compute work holding a core token, adding its time to `phase`. */
   #compute<T>(phase: PhaseName, work: () => T): T {
-    const { result, ms } = this.#gate.run(work);
+    const { result, ms } = this.#gate.run(work, this.node);
     this.#phaseMs[PHASE_NAMES.indexOf(phase)] += ms;
     return result;
   }
@@ -908,7 +1112,7 @@ export class NodeProgram {
 
   /**
    * Publishes the busy times of the accounting unit just finished (an iteration with its vote,
-   * regenerations and checkpoint) into bank `unit mod 3`. Node 0 reads unit u − 1 after the first
+   * regenerations and checkpoint) into bank `unit mod 3`. Every node reads unit u − 1 after the first
    * vote of unit u; with three banks nobody overwrites a bank it may still be reading.
    */
   #account(): void {
@@ -924,14 +1128,17 @@ export class NodeProgram {
 
   /** Accounting units published by this node. */
   #unit = 0;
-  /** Units node 0 has added to the modelled time. */
+  /** Units this node has added to the modelled time. */
   #aggregated = 0;
-  /** Node 0: the slowest node's numbers of the unit being aggregated. */
+  /** The slowest node's numbers of the unit being aggregated. */
   readonly #maxStats = new Float64Array(PHASE_NAMES.length + 1);
 
-  /** On node 0, after a vote: adds the slowest node per phase of the last published unit. */
+  /**
+   * After a vote (on every node, so that any can hand the totals to a respawned one): adds the
+   * slowest node per phase of the last published unit.
+   */
   #aggregateStats(): void {
-    if (this.node !== 0 || this.#aggregated >= this.#unit) return;
+    if (this.#aggregated >= this.#unit) return;
     const n = PHASE_NAMES.length;
     const max = this.#maxStats;
     this.#transport.maxStats(this.#unit - 1, max);

@@ -48,6 +48,11 @@ export interface NodeTraining {
   readonly timeout: number;
   /** Stop (instead of rolling back) when a stage cannot be decoded: the uncoded baseline. */
   readonly stopOnUncorrectable: boolean;
+  /**
+   * Roll-backs in a row to the same checkpoint after which the run stops with an error (default
+   * 1000, see `MAX_ROLLBACKS_IN_A_ROW` in program.ts).
+   */
+  readonly maxRollbacksInARow?: number;
 }
 
 /** Fault settings of a run: rate, density, sites, planned faults, and optionally model and seed. */
@@ -76,6 +81,11 @@ export interface NodeSetup {
  */
 export interface WorkerSetup extends NodeSetup {
   readonly areas: SharedAreas;
+  /**
+   * Test hook: the node dies (asks the main thread to terminate its Worker, then stops) when it
+   * enters this phase, e.g. "iteration 5, forward stage of layer 1".
+   */
+  readonly dieAt?: string;
 }
 
 /** Where a node's blocks are, so that peers can read them (regeneration, export). */
@@ -84,6 +94,10 @@ export interface NodeBlocks {
   readonly blocks: readonly number[];
   /** Byte address of each layer's bias vector. */
   readonly biases: readonly number[];
+  /** Byte address of each layer's block snapshot (the last verified checkpoint). */
+  readonly snapshots: readonly number[];
+  /** Byte address of each layer's bias snapshot. */
+  readonly biasSnapshots: readonly number[];
 }
 
 /** Payload of the `peers` request: every node's memory and block addresses. */
