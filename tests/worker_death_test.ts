@@ -204,6 +204,26 @@ Deno.test("codenet grid: a peer's block corrupted when a worker is rebuilt fails
   assert.equal(r.metrics.rollbacks, 1);
   assert.equal(r.metrics.iterations_lost, 3, "iterations 5..7 re-run from the checkpoint at 5");
   assert.equal(r.metrics.blocks_regenerated, 0, "the corrupted block is undone by the roll-back");
+  assert.equal(r.summary.faults.regeneration_mismatches, 1);
+});
+
+Deno.test("codenet grid: a rebuild reading a peer struck after its read fails the cross-check: roll-back, counted", async () => {
+  const clean = await (cleanGrid ??= run([...NET, ...GRID]));
+  // Node 5's stored block of layer 0 is corrupted by the update of iteration 6; the forward stage
+  // of iteration 7 locates its row and the vote rebuilds the row from the grid columns. Node 1
+  // (row 0, column 1: a peer of node 5's column) is struck by the update of iteration 7, after
+  // every read of the step: the rebuild's two peer combinations disagree, every node rolls back.
+  const forced = [
+    { iteration: 6, layer: 0, phase: "update" as const, node: 5, site: "stored" as const },
+    { iteration: 7, layer: 0, phase: "update" as const, node: 1, site: "stored" as const },
+  ];
+  const r = await run([...NET, ...GRID], { forced });
+  const d = stateDifference(r.state, clean.state);
+  assert.ok(d <= 1e-9, `relative difference ${d.toExponential(2)}`);
+  assert.equal(r.metrics.faults_injected, 2);
+  assert.equal(r.metrics.rollbacks, 1);
+  assert.equal(r.summary.faults.regeneration_mismatches, 1);
+  assert.equal(r.summary.faults.uncorrectable, 0, "each stage saw one wrong symbol at most");
 });
 
 Deno.test("uncoded: a dead worker's blocks cannot be rebuilt; the error names the node and phase", async () => {

@@ -549,11 +549,13 @@ export class Distributed implements Strategy {
       uncorrectable: 0,
       biases_restored: 0,
       erasures: 0,
+      regeneration_mismatches: 0,
     };
     return {
       injected: this.#injected,
       ...c,
       erasures: c.erasures ?? 0,
+      regeneration_mismatches: c.regeneration_mismatches ?? 0,
       biases_restored: this.#biasesRestored,
       workers_respawned: this.#deaths.length,
     };

@@ -74,6 +74,12 @@ export interface FaultCounters {
   biases_restored: number;
   /** Stages decoded with erased symbols (a dead node's). */
   erasures: number;
+  /**
+   * Rebuilds whose cross-check disagreed (a peer read was itself corrupted, e.g. struck after its
+   * own read in the same iteration): each rolls back. The other roll-backs follow uncorrectable
+   * stages.
+   */
+  regeneration_mismatches: number;
 }
 
 /** What `run` reports (node 0's numbers are the run's). */
@@ -198,6 +204,7 @@ export class NodeProgram {
     uncorrectable: 0,
     biases_restored: 0,
     erasures: 0,
+    regeneration_mismatches: 0,
   };
   #modelledSeconds = 0;
   readonly #phaseTotals = new Float64Array(PHASE_NAMES.length);
@@ -366,7 +373,10 @@ export class NodeProgram {
           "disagrees with its cross-check (a peer's snapshot is corrupted)",
       );
     }
-    if (flags & 1) this.#rollBack(this.iteration - this.#snapshotIteration);
+    if (flags & 1) {
+      this.counters.regeneration_mismatches++;
+      this.#rollBack(this.iteration - this.#snapshotIteration);
+    }
   }
 
   /** Takes a live peer's state (see {@link exportState}). */
@@ -893,7 +903,10 @@ export class NodeProgram {
     const agreed = verdicts.every((v, p) => v === 0 || this.#dead.includes(p));
     // Nobody may reuse the vote area (the next all-gather) before every node has read the verdicts.
     this.#wait();
-    if (!agreed) return false;
+    if (!agreed) {
+      this.counters.regeneration_mismatches++;
+      return false;
+    }
     this.counters.regenerated += plans.length;
     return true;
   }
