@@ -44,13 +44,13 @@ import type { DType, Float, Matrix } from "../matrix.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
 import {
-  nonzeroSegments,
+  compactNonzero,
   panelForward,
   panelForwardScratch,
   panelUpdate,
   panelUpdateScratch,
+  type PlacedIndices,
 } from "./panel-gemm.ts";
-import { MR } from "./wat-gemm.ts";
 import { ScratchRegion, Staging } from "./staging.ts";
 import { exportsFor, type KernelExports } from "./wat-module.ts";
 
@@ -274,8 +274,8 @@ class WasmKernelSet implements WasmKernels {
     const [sx, so] = [staging.matrix(x), staging.matrix(out, true)];
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
-    const segments = this.#nonzeroSegments(sx);
-    if (segments.length === 0) scale(so, 0);
+    const columns = this.#nonzeroColumns(sx);
+    if (columns.count === 0) scale(so, 0);
     else {
       const scratch = this.#scratch.ensure(panelForwardScratch(blocking, bytes, x.rows, p.cols));
       panelForward(
@@ -284,7 +284,7 @@ class WasmKernelSet implements WasmKernels {
         this.#placed(sx),
         panels,
         this.#placed(so),
-        segments,
+        columns,
         scratch,
       );
     }
@@ -302,7 +302,7 @@ class WasmKernelSet implements WasmKernels {
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
     const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
-    const segments = this.#nonzeroSegments(sx);
+    const columns = this.#nonzeroColumns(sx);
     panelUpdate(
       this.#wasm[p.dtype],
       blocking,
@@ -310,14 +310,14 @@ class WasmKernelSet implements WasmKernels {
       this.#placed(sd),
       this.#placed(sx),
       panels,
-      segments,
+      columns,
       scratch,
     );
     staging.end();
   }
 
-  /** The column segments of an arena-resident X that cover its non-zero columns (see panel-gemm.ts). */
-  #nonzeroSegments(x: Matrix): number[] {
+  /** The list of the columns of an arena-resident X that hold a non-zero entry (see panel-gemm.ts). */
+  #nonzeroColumns(x: Matrix): PlacedIndices {
     const at = this.#maskScratch.ensure(4 * x.cols);
     const mask = new Int32Array(this.memory.buffer, at, x.cols);
     mask.fill(0);
@@ -328,7 +328,7 @@ class WasmKernelSet implements WasmKernels {
       x.cols,
       at,
     );
-    return nonzeroSegments(mask, MR);
+    return { address: at, count: compactNonzero(mask) };
   }
 
   /** The address and shape of panels these kernels made; throws for any other input weights. */

@@ -38,7 +38,13 @@ const UNROLL = 4;
 
 /** All GEMM functions for one precision. */
 export function gemmWat(p: WatPrecision): string {
-  return [packAN(p), packAT(p), packBN(p), packBT(p), macroKernel(p)].join("\n");
+  return [
+    packAN(p),
+    packAT(p),
+    packBN(p),
+    packBT(p),
+    ...(["plain", "gather-b", "scatter-c"] as const).map((variant) => macroKernel(p, variant)),
+  ].join("\n");
 }
 
 /** Vectors of one register-block row. */
@@ -48,11 +54,38 @@ function accumulator(i: number, v: number): string {
   return `$c${i}_${v}`;
 }
 
-/** One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` at byte offsets into the panels. */
-function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
+/**
+ * How a macro-kernel variant addresses B's k-steps and C's rows:
+ * - `"plain"`: k-step p of a B micro-panel at `p·NR` elements, row i of C at `i·ldc` bytes;
+ * - `"gather-b"`: k-step p at `kix[p]·NR` elements (`kix`: i32 indices, one per k-step), so a
+ *   product can skip k-steps of a pre-packed B;
+ * - `"scatter-c"`: row i of C at `rix[i]·ldc` bytes (`rix`: i32 indices, one per row), so a
+ *   product can write a subset of the rows of a pre-packed C.
+ */
+export type MacroVariant = "plain" | "gather-b" | "scatter-c";
+
+/** Export-name suffix of each variant. */
+const VARIANT_SUFFIX: Record<MacroVariant, string> = { plain: "", "gather-b": "_gb", "scatter-c": "_sc" };
+
+/**
+ * One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` at byte offsets into the
+ * panels; with `gather`, the B row is first located through the k-index list at `$ix_at`.
+ */
+function microStep(p: WatPrecision, aOffset: number, bOffset: number, gather?: { ixOffset: number }): string {
   const lines: string[] = [];
+  const bAt = gather ? "$bg_at" : "$b_at";
+  if (gather) {
+    lines.push(
+      `(local.set $bg_at ${
+        add(
+          get("$b_at"),
+          `(i32.shl (i32.load offset=${gather.ixOffset} ${get("$ix_at")}) ${i32(B_ROW_SHIFT)})`,
+        )
+      })`,
+    );
+  }
   for (let v = 0; v < VR; v++) {
-    lines.push(`(local.set $b${v} (v128.load offset=${bOffset + 16 * v} ${get("$b_at")}))`);
+    lines.push(`(local.set $b${v} (v128.load offset=${(gather ? 0 : bOffset) + 16 * v} ${get(bAt)}))`);
   }
   for (let i = 0; i < MR; i++) {
     lines.push(`(local.set $av (${p.splat} offset=${aOffset + i * p.bytes} ${get("$a_at")}))`);
@@ -64,6 +97,9 @@ function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
   return lines.join("\n");
 }
 
+/** log₂ of the bytes of one k-step of a B micro-panel (NR elements: 8 × 4 = 4 × 8 = 32 bytes). */
+const B_ROW_SHIFT = 5;
+
 /**
  * `gemm_macro_<t>(mc, nc, kc, pa, pb, bps, pc, ldc, cps, beta, tmp)`: C[mc × nc] ← Apanel·Bpanel
  * + β·C for packed panels (kc deep) at `pa`, `pb`, consecutive B micro-panels `bps` bytes apart
@@ -71,36 +107,61 @@ function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
  * byte address `pc`, element (i, j) at `pc + i·ldc + ⌊j/NR⌋·cps + (j mod NR)·bytes` (row-major C:
  * cps = NR·bytes; C stored as NR-column panels: ldc = NR·bytes, cps = the panel size); `tmp` is
  * MR·NR elements of scratch for edge blocks. β = 0 never reads C.
+ *
+ * The variants (see {@link MacroVariant}) take one more parameter, the address of their index
+ * list: `gemm_macro_gb_<t>(…, kix)` reads k-step p of each B micro-panel at `kix[p]·NR`
+ * elements from its start; `gemm_macro_sc_<t>(…, rix)` puts row i of C at `pc + rix[i]·ldc`.
  */
-function macroKernel(p: WatPrecision): string {
+function macroKernel(p: WatPrecision, variant: MacroVariant): string {
   const nr = nrOf(p);
   const { s, v, bytes } = p;
+  const gatherB = variant === "gather-b";
+  const scatterC = variant === "scatter-c";
+  if (nr * bytes !== 1 << B_ROW_SHIFT) throw new Error("B_ROW_SHIFT does not match the register block");
   const accs: string[] = [];
   for (let i = 0; i < MR; i++) for (let w = 0; w < VR; w++) accs.push(accumulator(i, w));
 
   const zero = accs.map((c) => `(local.set ${c} (v128.const i64x2 0 0))`).join("\n");
   const unrolled: string[] = [];
-  for (let u = 0; u < UNROLL; u++) unrolled.push(microStep(p, u * MR * bytes, u * nr * bytes));
+  for (let u = 0; u < UNROLL; u++) {
+    unrolled.push(microStep(p, u * MR * bytes, u * nr * bytes, gatherB ? { ixOffset: 4 * u } : undefined));
+  }
+  const bStep = (steps: number) =>
+    gatherB ? bump("$ix_at", i32(4 * steps)) : bump("$b_at", i32(steps * nr * bytes));
   const kLoop = `${
     countDown(
       "$k",
       UNROLL,
       `${unrolled.join("\n")}
       ${bump("$a_at", i32(UNROLL * MR * bytes))}
-      ${bump("$b_at", i32(UNROLL * nr * bytes))}`,
+      ${bStep(UNROLL)}`,
     )
   }
   ${
     countDown(
       "$k",
       1,
-      `${microStep(p, 0, 0)}
+      `${microStep(p, 0, 0, gatherB ? { ixOffset: 0 } : undefined)}
       ${bump("$a_at", i32(MR * bytes))}
-      ${bump("$b_at", i32(nr * bytes))}`,
+      ${bStep(1)}`,
     )
   }`;
 
-  const rowAddress = (i: number) => (i === 0 ? get("$c_at") : add(get("$c_at"), mul(i32(i), get("$ldc"))));
+  /** Byte address of row `i` (a constant) of the current block. */
+  const rowAddress = (i: number) =>
+    scatterC
+      ? add(get("$c_at"), mul(`(i32.load offset=${4 * i} ${get("$ri_at")})`, get("$ldc")))
+      : i === 0
+      ? get("$c_at")
+      : add(get("$c_at"), mul(i32(i), get("$ldc")));
+  /** Byte address of row `$i` (a local) of the current block. */
+  const rowAddressOf = (i: string) =>
+    scatterC
+      ? add(
+        get("$c_at"),
+        mul(`(i32.load ${add(get("$ri_at"), `(i32.shl ${get(i)} (i32.const 2))`)})`, get("$ldc")),
+      )
+      : add(get("$c_at"), mul(get(i), get("$ldc")));
   const storeFull = (withBeta: boolean) => {
     const lines: string[] = [];
     for (let i = 0; i < MR; i++) {
@@ -122,7 +183,7 @@ function macroKernel(p: WatPrecision): string {
       "$j",
       get("$nr"),
       1,
-      `(local.set $row ${add(add(get("$c_at"), mul(get("$i"), get("$ldc"))), mul(get("$j"), i32(bytes)))})
+      `(local.set $row ${add(rowAddressOf("$i"), mul(get("$j"), i32(bytes)))})
       (${s}.store ${get("$row")}
         (${s}.add
           (${s}.load ${add(get("$tmp"), mul(add(mul(get("$i"), i32(nr)), get("$j")), i32(bytes)))})
@@ -130,11 +191,20 @@ function macroKernel(p: WatPrecision): string {
             (${s}.eq ${get("$beta")} (${s}.const 0)))))`,
     ),
   );
+  const indexParam = gatherB ? "(param $kix i32)" : scatterC ? "(param $rix i32)" : "";
+  const blockStart = gatherB
+    ? `(local.set $b_at ${get("$bp")})
+          (local.set $ix_at ${get("$kix")})`
+    : `(local.set $b_at ${get("$bp")})`;
+  const rowsStart = scatterC
+    ? `(local.set $c_at ${get("$cp")})
+          (local.set $ri_at ${add(get("$rix"), mul(get("$ir"), i32(4)))})`
+    : `(local.set $c_at ${add(get("$cp"), mul(get("$ir"), get("$ldc")))})`;
 
   return `
-(func (export "gemm_macro_${s}")
+(func (export "gemm_macro${VARIANT_SUFFIX[variant]}_${s}")
   (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32) (param $bps i32)
-  (param $pc i32) (param $ldc i32) (param $cps i32) (param $beta ${s}) (param $tmp i32)
+  (param $pc i32) (param $ldc i32) (param $cps i32) (param $beta ${s}) (param $tmp i32) ${indexParam}
   ${
     locals("i32", [
       "$jr",
@@ -150,6 +220,8 @@ function macroKernel(p: WatPrecision): string {
       "$j",
       "$bp",
       "$cp",
+      ...(gatherB ? ["$ix_at", "$bg_at"] : []),
+      ...(scatterC ? ["$ri_at"] : []),
     ])
   }
   ${locals("v128", ["$av", "$vbeta", ...Array.from({ length: VR }, (_, w) => `$b${w}`), ...accs])}
@@ -171,11 +243,11 @@ function macroKernel(p: WatPrecision): string {
           `(local.set $mr (i32.sub ${get("$mc")} ${get("$ir")}))
           ${clampTo("$mr", MR)}
           (local.set $a_at ${add(get("$pa"), mul(get("$ir"), mul(get("$kc"), i32(bytes))))})
-          (local.set $b_at ${get("$bp")})
+          ${blockStart}
           ${zero}
           (local.set $k ${get("$kc")})
           ${kLoop}
-          (local.set $c_at ${add(get("$cp"), mul(get("$ir"), get("$ldc")))})
+          ${rowsStart}
           (if (i32.and (i32.eq ${get("$mr")} ${i32(MR)}) (i32.eq ${get("$nr")} ${i32(nr)}))
             (then
               (if (${s}.eq ${get("$beta")} (${s}.const 0))

@@ -9,6 +9,7 @@
 import { elementwiseWat } from "./wat-elementwise.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
+import { packIndexedWat } from "./wat-pack-indexed.ts";
 import { precisions } from "./wat-text.ts";
 import { trainingWat } from "./wat-training.ts";
 
@@ -16,7 +17,7 @@ import { trainingWat } from "./wat-training.ts";
 export function kernelModuleWat(relaxed: boolean): string {
   const bodies = precisions(relaxed).flatMap((
     p,
-  ) => [gemmWat(p), level2Wat(p), elementwiseWat(p), trainingWat(p)]);
+  ) => [gemmWat(p), packIndexedWat(p), level2Wat(p), elementwiseWat(p), trainingWat(p)]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
 ${bodies.join("\n")}
@@ -41,6 +42,52 @@ export interface KernelExports {
     cps: number,
     beta: number,
     tmp: number,
+  ) => void;
+  pack_a_n_ix: (
+    src: number,
+    lda: number,
+    mc: number,
+    kc: number,
+    alpha: number,
+    kix: number,
+    dst: number,
+  ) => void;
+  pack_a_t_ix: (
+    src: number,
+    lda: number,
+    mc: number,
+    kc: number,
+    alpha: number,
+    rix: number,
+    dst: number,
+  ) => void;
+  gemm_macro_gb: (
+    mc: number,
+    nc: number,
+    kc: number,
+    pa: number,
+    pb: number,
+    bps: number,
+    pc: number,
+    ldc: number,
+    cps: number,
+    beta: number,
+    tmp: number,
+    kix: number,
+  ) => void;
+  gemm_macro_sc: (
+    mc: number,
+    nc: number,
+    kc: number,
+    pa: number,
+    pb: number,
+    bps: number,
+    pc: number,
+    ldc: number,
+    cps: number,
+    beta: number,
+    tmp: number,
+    rix: number,
   ) => void;
   gemv_n: (
     pa: number,
@@ -79,6 +126,10 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "pack_b_n",
     "pack_b_t",
     "gemm_macro",
+    "pack_a_n_ix",
+    "pack_a_t_ix",
+    "gemm_macro_gb",
+    "gemm_macro_sc",
     "gemv_n",
     "gemv_t",
     "ger",
