@@ -33,6 +33,11 @@ export const MR = 6;
 export function nrOf(p: WatPrecision): number {
   return 2 * p.lanes;
 }
+/**
+ * Live rows of the register-block variants, largest first: a block of `mr` rows runs the
+ * smallest one that holds it (6 for 5–6 rows, 4 for 3–4, 2 for 1–2); A panels keep MR rows.
+ */
+const EDGE_ROWS = [MR, 4, 2];
 /** k-steps per iteration of the micro-kernel's unrolled loop. */
 const UNROLL = 4;
 
@@ -71,7 +76,13 @@ const VARIANT_SUFFIX: Record<MacroVariant, string> = { plain: "", "gather-b": "_
  * One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` at byte offsets into the
  * panels; with `gather`, the B row is first located through the k-index list at `$ix_at`.
  */
-function microStep(p: WatPrecision, aOffset: number, bOffset: number, gather?: { ixOffset: number }): string {
+function microStep(
+  p: WatPrecision,
+  rows: number,
+  aOffset: number,
+  bOffset: number,
+  gather?: { ixOffset: number },
+): string {
   const lines: string[] = [];
   const bAt = gather ? "$bg_at" : "$b_at";
   if (gather) {
@@ -87,7 +98,7 @@ function microStep(p: WatPrecision, aOffset: number, bOffset: number, gather?: {
   for (let v = 0; v < VR; v++) {
     lines.push(`(local.set $b${v} (v128.load offset=${(gather ? 0 : bOffset) + 16 * v} ${get(bAt)}))`);
   }
-  for (let i = 0; i < MR; i++) {
+  for (let i = 0; i < rows; i++) {
     lines.push(`(local.set $av (${p.splat} offset=${aOffset + i * p.bytes} ${get("$a_at")}))`);
     for (let v = 0; v < VR; v++) {
       const c = accumulator(i, v);
@@ -122,30 +133,43 @@ function macroKernel(p: WatPrecision, variant: MacroVariant): string {
   for (let i = 0; i < MR; i++) for (let w = 0; w < VR; w++) accs.push(accumulator(i, w));
 
   const zero = accs.map((c) => `(local.set ${c} (v128.const i64x2 0 0))`).join("\n");
-  const unrolled: string[] = [];
-  for (let u = 0; u < UNROLL; u++) {
-    unrolled.push(microStep(p, u * MR * bytes, u * nr * bytes, gatherB ? { ixOffset: 4 * u } : undefined));
-  }
   const bStep = (steps: number) =>
     gatherB ? bump("$ix_at", i32(4 * steps)) : bump("$b_at", i32(steps * nr * bytes));
-  const kLoop = `${
-    countDown(
-      "$k",
-      UNROLL,
-      `${unrolled.join("\n")}
+  /** The k loop of a block with `rows` live rows (the other accumulators stay zero). */
+  const kLoopOf = (rows: number) => {
+    const unrolled: string[] = [];
+    for (let u = 0; u < UNROLL; u++) {
+      unrolled.push(
+        microStep(p, rows, u * MR * bytes, u * nr * bytes, gatherB ? { ixOffset: 4 * u } : undefined),
+      );
+    }
+    return `${
+      countDown(
+        "$k",
+        UNROLL,
+        `${unrolled.join("\n")}
       ${bump("$a_at", i32(UNROLL * MR * bytes))}
       ${bStep(UNROLL)}`,
-    )
-  }
+      )
+    }
   ${
-    countDown(
-      "$k",
-      1,
-      `${microStep(p, 0, 0, gatherB ? { ixOffset: 0 } : undefined)}
+      countDown(
+        "$k",
+        1,
+        `${microStep(p, rows, 0, 0, gatherB ? { ixOffset: 0 } : undefined)}
       ${bump("$a_at", i32(MR * bytes))}
       ${bStep(1)}`,
-    )
-  }`;
+      )
+    }`;
+  };
+  // Edge blocks of fewer rows run a shorter register block (M = 64 is 10 blocks of 6 and one of 4).
+  const kLoop = EDGE_ROWS.reduceRight(
+    (inner, rows, q) =>
+      q === EDGE_ROWS.length - 1
+        ? kLoopOf(rows)
+        : `(if (i32.gt_s ${get("$mr")} ${i32(EDGE_ROWS[q + 1])}) (then ${kLoopOf(rows)}) (else ${inner}))`,
+    "",
+  );
 
   /** Byte address of row `i` (a constant) of the current block. */
   const rowAddress = (i: number) =>
@@ -162,18 +186,28 @@ function macroKernel(p: WatPrecision, variant: MacroVariant): string {
         mul(`(i32.load ${add(get("$ri_at"), `(i32.shl ${get(i)} (i32.const 2))`)})`, get("$ldc")),
       )
       : add(get("$c_at"), mul(get(i), get("$ldc")));
-  const storeFull = (withBeta: boolean) => {
+  /** Writes the accumulators of whole rows (NR columns); `guarded`: only rows i < $mr. */
+  const storeRows = (withBeta: boolean, guarded: boolean) => {
     const lines: string[] = [];
     for (let i = 0; i < MR; i++) {
-      lines.push(`(local.set $row ${rowAddress(i)})`);
+      const row: string[] = [`(local.set $row ${rowAddress(i)})`];
       for (let w = 0; w < VR; w++) {
         const c = get(accumulator(i, w));
         const value = withBeta ? madd(p, get("$vbeta"), `(v128.load offset=${16 * w} ${get("$row")})`, c) : c;
-        lines.push(`(v128.store offset=${16 * w} ${get("$row")} ${value})`);
+        row.push(`(v128.store offset=${16 * w} ${get("$row")} ${value})`);
       }
+      lines.push(
+        guarded && i > 0
+          ? `(if (i32.gt_s ${get("$mr")} ${i32(i)}) (then ${row.join("\n")}))`
+          : row.join("\n"),
+      );
     }
     return lines.join("\n");
   };
+  const storeWhole = (guarded: boolean) =>
+    `(if (${s}.eq ${get("$beta")} (${s}.const 0))
+      (then ${storeRows(false, guarded)})
+      (else ${storeRows(true, guarded)}))`;
   const spill = accs.map((c, q) => `(v128.store offset=${16 * q} ${get("$tmp")} ${get(c)})`).join("\n");
   const edge = forRange(
     "$i",
@@ -248,11 +282,11 @@ function macroKernel(p: WatPrecision, variant: MacroVariant): string {
           (local.set $k ${get("$kc")})
           ${kLoop}
           ${rowsStart}
-          (if (i32.and (i32.eq ${get("$mr")} ${i32(MR)}) (i32.eq ${get("$nr")} ${i32(nr)}))
+          (if (i32.eq ${get("$nr")} ${i32(nr)})
             (then
-              (if (${s}.eq ${get("$beta")} (${s}.const 0))
-                (then ${storeFull(false)})
-                (else ${storeFull(true)})))
+              (if (i32.eq ${get("$mr")} ${i32(MR)})
+                (then ${storeWhole(false)})
+                (else ${storeWhole(true)})))
             (else
               ${spill}
               ${edge}))`,
