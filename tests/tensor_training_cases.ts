@@ -61,6 +61,23 @@ export function checkTrainingElementwise(fast: Kernels, alloc: Alloc, dtype: DTy
     assert.deepEqual([...x.toFloat64()], [...expected.toFloat64()], `${fast.name} gatherBytes ${dtype}`);
     assertPaddingIntact(x, `${fast.name} gatherBytes`);
   }
+  // Mostly zero bytes (runs of sixteen zeros take a vector path) through a table with table[0] ≠ 0.
+  const shifted = alloc(256, dtype);
+  for (let b = 0; b < 256; b++) shifted[b] = b / 255 - 0.25;
+  for (const [count, cols, batch] of [[30, 784, 9], [8, 47, 5], [6, 16, 6]]) {
+    const bytes = new Uint8Array(count * cols).map(() => (rng.bernoulli(0.85) ? 0 : rng.int(256)));
+    const indices = Int32Array.from({ length: batch }, () => rng.int(count));
+    const x = randomOperand(alloc, rng, batch, cols, dtype);
+    const expected = twin(x);
+    naiveKernels.gatherBytes(bytes, indices, shifted, expected);
+    fast.gatherBytes(bytes, indices, shifted, x);
+    assert.deepEqual(
+      [...x.toFloat64()],
+      [...expected.toFloat64()],
+      `${fast.name} gatherBytes zeros ${dtype}`,
+    );
+    assertPaddingIntact(x, `${fast.name} gatherBytes zeros`);
+  }
   assert.throws(
     () => fast.gatherBytes(new Uint8Array(10), [2], table, fast.matrix(1, 5, dtype)),
     /row 2 outside the 2 rows/,
