@@ -3,7 +3,7 @@ import { allocFloat, type DType } from "../lib/tensor/matrix.ts";
 import { createSharedMemory } from "../lib/tensor/wasm/arena.ts";
 import { kernelModuleBytes } from "../lib/tensor/wasm/assemble.ts";
 import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
-import { compactNonzero } from "../lib/tensor/wasm/panel-gemm.ts";
+import { compactNonzero, groupAdjacent } from "../lib/tensor/wasm/panel-gemm.ts";
 import { instantiateWasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { assert } from "./assert.ts";
 import type { Kernels } from "../lib/tensor/kernels.ts";
@@ -116,4 +116,25 @@ Deno.test("compactNonzero lists the non-zero columns of a mask in increasing ord
     assert.deepEqual([...mask.subarray(0, count)], expected, `trial ${trial}`);
   }
   assert.equal(compactNonzero(Int32Array.from([0, 0, -1, 0, 7, 0, 0, 0, 0, 0, 0, -1, 0])), 3);
+});
+
+Deno.test("groupAdjacent puts runs of 4 adjacent columns first, then the rest in order", () => {
+  const listRng = Rng.named(9, "grouped-columns");
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + listRng.int(80);
+    const density = [0.3, 0.7, 0.95, 1][trial % 4];
+    const mask = Int32Array.from({ length: n }, () => (listRng.bernoulli(density) ? -1 : 0));
+    const columns = mask.slice(0, compactNonzero(mask));
+    const out = new Int32Array(columns.length);
+    const groups = groupAdjacent(columns, out);
+    assert.deepEqual([...out].sort((a, b) => a - b), [...columns], `trial ${trial}: the same columns`);
+    for (let g = 0; g < groups; g++) {
+      for (let u = 1; u < 4; u++) assert.equal(out[4 * g + u], out[4 * g] + u, `trial ${trial}: group ${g}`);
+    }
+    const rest = [...out.subarray(4 * groups)];
+    assert.deepEqual(rest, [...rest].sort((a, b) => a - b), `trial ${trial}: leftovers in order`);
+  }
+  const out = new Int32Array(9);
+  assert.equal(groupAdjacent(Int32Array.from([0, 1, 2, 3, 4, 6, 7, 8, 9]), out), 2);
+  assert.deepEqual([...out], [0, 1, 2, 3, 6, 7, 8, 9, 4]);
 });

@@ -12,7 +12,8 @@
  * pixels of a batch of 64 MNIST images): they contribute nothing to S (those k-steps are left
  * out) and receive a zero update (those rows of Wᵀ are left alone). The work runs over the list
  * of the non-zero columns ({@link compactNonzero}): the forward packs X's listed columns as A and
- * reads the matching k-steps of the panels through the list (`gemm_macro_gb`); the update packs
+ * reads the matching k-steps of the panels through the list (`gemm_macro_gb`: one index per run
+ * of 4 adjacent columns, {@link groupAdjacent}, then one per leftover column); the update packs
  * the listed columns of X as Aᵀ and writes the 6 × NR tiles to the listed rows of Wᵀ
  * (`gemm_macro_sc`). Leaving out exact zeros changes no sum except in the order its terms are
  * added (the forward's k-slices follow the list).
@@ -22,7 +23,7 @@
 
 import type { Matrix } from "../matrix.ts";
 import type { GemmBlocking } from "./gemm-driver.ts";
-import { MR } from "./wat-gemm.ts";
+import { MR, UNROLL } from "./wat-gemm.ts";
 import type { KernelExports } from "./wat-module.ts";
 
 /** An operand resident in wasm memory. */
@@ -69,15 +70,45 @@ export function compactNonzero(mask: Int32Array): number {
   return count;
 }
 
-/** An increasing list of column indices (i32) resident in wasm memory. */
+/**
+ * Reorders an increasing column list for the forward's gathered k-steps: first every run of
+ * {@link UNROLL} adjacent columns (cut from the runs of adjacent columns, in order), then the
+ * columns left over, in order. Writes the list to `out` and returns the number of groups.
+ */
+export function groupAdjacent(columns: Int32Array, out: Int32Array): number {
+  let groups = 0;
+  let singles = 0;
+  const n = columns.length;
+  // Singles go to the end of `out` first (reversed twice: written backwards, then flipped).
+  let j = 0;
+  while (j < n) {
+    let end = j + 1;
+    while (end < n && columns[end] === columns[end - 1] + 1) end++;
+    for (; j + UNROLL <= end; j += UNROLL) {
+      for (let u = 0; u < UNROLL; u++) out[groups * UNROLL + u] = columns[j + u];
+      groups++;
+    }
+    for (; j < end; j++) out[n - 1 - singles++] = columns[j];
+  }
+  out.subarray(n - singles, n).reverse();
+  return groups;
+}
+
+/** A column list (i32) resident in wasm memory. */
 export interface PlacedIndices {
   readonly address: number;
   readonly count: number;
 }
 
+/** A column list for {@link panelForward}: `groups` runs of UNROLL adjacent columns first. */
+export interface GroupedIndices extends PlacedIndices {
+  readonly groups: number;
+}
+
 /**
  * S ← X·Wᵀ with W pre-packed, summing over the input columns listed in `columns` only (the
- * others must be zero in X); requires b, rows > 0 and at least one listed column.
+ * others must be zero in X; the list as {@link groupAdjacent} orders it); requires b, rows > 0
+ * and at least one listed column.
  */
 export function panelForward(
   wasm: KernelExports,
@@ -85,7 +116,7 @@ export function panelForward(
   x: Placed,
   w: PlacedPanels,
   s: Placed,
-  columns: PlacedIndices,
+  columns: GroupedIndices,
   scratch: number,
 ): void {
   const bytes = s.matrix.data.BYTES_PER_ELEMENT;
@@ -96,9 +127,11 @@ export function panelForward(
   const ldc = s.matrix.ld * bytes;
   const packedA = scratch;
   const edge = packedA + Math.min(mc, Math.ceil(m / MR) * MR) * Math.min(kc, k) * bytes;
+  if (kc % UNROLL !== 0) throw new RangeError(`KC ${kc} is not a multiple of ${UNROLL}`);
   for (let pc = 0; pc < columns.count; pc += kc) {
     const kcb = Math.min(kc, columns.count - pc);
     const kix = columns.address + 4 * pc;
+    const groups = Math.max(0, Math.min(kcb, UNROLL * columns.groups - pc)) / UNROLL;
     for (let ic = 0; ic < m; ic += mc) {
       const mcb = Math.min(mc, m - ic);
       wasm.pack_a_n_ix(x.address + ic * lda, lda, mcb, kcb, 1, kix, packedA);
@@ -115,6 +148,7 @@ export function panelForward(
         pc === 0 ? 0 : 1,
         edge,
         kix,
+        groups,
       );
     }
   }

@@ -45,6 +45,8 @@ import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
 import {
   compactNonzero,
+  groupAdjacent,
+  type GroupedIndices,
   panelForward,
   panelForwardScratch,
   panelUpdate,
@@ -81,6 +83,7 @@ class WasmKernelSet implements WasmKernels {
   readonly #scratch: ScratchRegion;
   readonly #byteScratch: ScratchRegion;
   readonly #maskScratch: ScratchRegion;
+  readonly #groupScratch: ScratchRegion;
   readonly #staging: Staging;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
@@ -89,6 +92,7 @@ class WasmKernelSet implements WasmKernels {
     this.#scratch = new ScratchRegion(arena);
     this.#byteScratch = new ScratchRegion(arena);
     this.#maskScratch = new ScratchRegion(arena);
+    this.#groupScratch = new ScratchRegion(arena);
     this.#staging = new Staging(arena);
   }
 
@@ -274,7 +278,7 @@ class WasmKernelSet implements WasmKernels {
     const [sx, so] = [staging.matrix(x), staging.matrix(out, true)];
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
-    const columns = this.#nonzeroColumns(sx);
+    const columns = this.#grouped(this.#nonzeroColumns(sx));
     if (columns.count === 0) scale(so, 0);
     else {
       const scratch = this.#scratch.ensure(panelForwardScratch(blocking, bytes, x.rows, p.cols));
@@ -329,6 +333,14 @@ class WasmKernelSet implements WasmKernels {
       at,
     );
     return { address: at, count: compactNonzero(mask) };
+  }
+
+  /** The forward's ordering of a column list ({@link groupAdjacent}), in its own scratch region. */
+  #grouped(columns: PlacedIndices): GroupedIndices {
+    const at = this.#groupScratch.ensure(4 * columns.count);
+    const out = new Int32Array(this.memory.buffer, at, columns.count);
+    const groups = groupAdjacent(new Int32Array(this.memory.buffer, columns.address, columns.count), out);
+    return { address: at, count: columns.count, groups };
   }
 
   /** The address and shape of panels these kernels made; throws for any other input weights. */

@@ -38,8 +38,8 @@ export function nrOf(p: WatPrecision): number {
  * smallest one that holds it (6 for 5–6 rows, 4 for 3–4, 2 for 1–2); A panels keep MR rows.
  */
 const EDGE_ROWS = [MR, 4, 2];
-/** k-steps per iteration of the micro-kernel's unrolled loop. */
-const UNROLL = 4;
+/** k-steps per iteration of the micro-kernel's unrolled loop (and per index group of `gemm_macro_gb`). */
+export const UNROLL = 4;
 
 /** All GEMM functions for one precision. */
 export function gemmWat(p: WatPrecision): string {
@@ -63,7 +63,8 @@ function accumulator(i: number, v: number): string {
  * How a macro-kernel variant addresses B's k-steps and C's rows:
  * - `"plain"`: k-step p of a B micro-panel at `p·NR` elements, row i of C at `i·ldc` bytes;
  * - `"gather-b"`: k-step p at `kix[p]·NR` elements (`kix`: i32 indices, one per k-step), so a
- *   product can skip k-steps of a pre-packed B;
+ *   product can skip k-steps of a pre-packed B; the first `groups` runs of UNROLL (4) entries
+ *   must each be adjacent indices (`kix[4g + u] = kix[4g] + u`): they cost one index each;
  * - `"scatter-c"`: row i of C at `rix[i]·ldc` bytes (`rix`: i32 indices, one per row), so a
  *   product can write a subset of the rows of a pre-packed C.
  */
@@ -73,30 +74,13 @@ export type MacroVariant = "plain" | "gather-b" | "scatter-c";
 const VARIANT_SUFFIX: Record<MacroVariant, string> = { plain: "", "gather-b": "_gb", "scatter-c": "_sc" };
 
 /**
- * One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` at byte offsets into the
- * panels; with `gather`, the B row is first located through the k-index list at `$ix_at`.
+ * One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` for the first `rows` rows, at
+ * byte offsets from `$a_at` and from the B row pointer `bBase`.
  */
-function microStep(
-  p: WatPrecision,
-  rows: number,
-  aOffset: number,
-  bOffset: number,
-  gather?: { ixOffset: number },
-): string {
+function microStep(p: WatPrecision, rows: number, aOffset: number, bOffset: number, bBase = "$b_at"): string {
   const lines: string[] = [];
-  const bAt = gather ? "$bg_at" : "$b_at";
-  if (gather) {
-    lines.push(
-      `(local.set $bg_at ${
-        add(
-          get("$b_at"),
-          `(i32.shl (i32.load offset=${gather.ixOffset} ${get("$ix_at")}) ${i32(B_ROW_SHIFT)})`,
-        )
-      })`,
-    );
-  }
   for (let v = 0; v < VR; v++) {
-    lines.push(`(local.set $b${v} (v128.load offset=${(gather ? 0 : bOffset) + 16 * v} ${get(bAt)}))`);
+    lines.push(`(local.set $b${v} (v128.load offset=${bOffset + 16 * v} ${get(bBase)}))`);
   }
   for (let i = 0; i < rows; i++) {
     lines.push(`(local.set $av (${p.splat} offset=${aOffset + i * p.bytes} ${get("$a_at")}))`);
@@ -108,8 +92,10 @@ function microStep(
   return lines.join("\n");
 }
 
-/** log₂ of the bytes of one k-step of a B micro-panel (NR elements: 8 × 4 = 4 × 8 = 32 bytes). */
-const B_ROW_SHIFT = 5;
+/** `$bg_at ← $b_at + kix[·]·32`: the B row (NR elements, 32 bytes) of the k index at `$ix_at`. */
+const gatheredRow = `(local.set $bg_at ${
+  add(get("$b_at"), `(i32.shl (i32.load ${get("$ix_at")}) ${i32(5)})`)
+})`;
 
 /**
  * `gemm_macro_<t>(mc, nc, kc, pa, pb, bps, pc, ldc, cps, beta, tmp)`: C[mc × nc] ← Apanel·Bpanel
@@ -120,45 +106,66 @@ const B_ROW_SHIFT = 5;
  * MR·NR elements of scratch for edge blocks. β = 0 never reads C.
  *
  * The variants (see {@link MacroVariant}) take one more parameter, the address of their index
- * list: `gemm_macro_gb_<t>(…, kix)` reads k-step p of each B micro-panel at `kix[p]·NR`
- * elements from its start; `gemm_macro_sc_<t>(…, rix)` puts row i of C at `pc + rix[i]·ldc`.
+ * list: `gemm_macro_gb_<t>(…, kix, groups)` reads k-step p of each B micro-panel at `kix[p]·NR`
+ * elements from its start (4·groups ≤ kc); `gemm_macro_sc_<t>(…, rix)` puts row i of C at
+ * `pc + rix[i]·ldc`.
  */
 function macroKernel(p: WatPrecision, variant: MacroVariant): string {
   const nr = nrOf(p);
   const { s, v, bytes } = p;
   const gatherB = variant === "gather-b";
   const scatterC = variant === "scatter-c";
-  if (nr * bytes !== 1 << B_ROW_SHIFT) throw new Error("B_ROW_SHIFT does not match the register block");
+  if (nr * bytes !== 32) throw new Error("gathered B rows are 32 bytes (a shift by 5)");
   const accs: string[] = [];
   for (let i = 0; i < MR; i++) for (let w = 0; w < VR; w++) accs.push(accumulator(i, w));
 
   const zero = accs.map((c) => `(local.set ${c} (v128.const i64x2 0 0))`).join("\n");
-  const bStep = (steps: number) =>
-    gatherB ? bump("$ix_at", i32(4 * steps)) : bump("$b_at", i32(steps * nr * bytes));
   /** The k loop of a block with `rows` live rows (the other accumulators stay zero). */
   const kLoopOf = (rows: number) => {
-    const unrolled: string[] = [];
-    for (let u = 0; u < UNROLL; u++) {
-      unrolled.push(
-        microStep(p, rows, u * MR * bytes, u * nr * bytes, gatherB ? { ixOffset: 4 * u } : undefined),
-      );
+    const unrolled = (bBase: string) =>
+      Array.from({ length: UNROLL }, (_, u) => microStep(p, rows, u * MR * bytes, u * nr * bytes, bBase))
+        .join("\n");
+    if (!gatherB) {
+      return `${
+        countDown(
+          "$k",
+          UNROLL,
+          `${unrolled("$b_at")}
+        ${bump("$a_at", i32(UNROLL * MR * bytes))}
+        ${bump("$b_at", i32(UNROLL * nr * bytes))}`,
+        )
+      }
+    ${
+        countDown(
+          "$k",
+          1,
+          `${microStep(p, rows, 0, 0)}
+        ${bump("$a_at", i32(MR * bytes))}
+        ${bump("$b_at", i32(nr * bytes))}`,
+        )
+      }`;
     }
-    return `${
-      countDown(
-        "$k",
-        UNROLL,
-        `${unrolled.join("\n")}
-      ${bump("$a_at", i32(UNROLL * MR * bytes))}
-      ${bStep(UNROLL)}`,
-      )
-    }
-  ${
+    // Groups of UNROLL adjacent k-steps: one index, then the plain steps; then single steps.
+    return `(local.set $k ${get("$groups")})
+    ${
       countDown(
         "$k",
         1,
-        `${microStep(p, rows, 0, 0, gatherB ? { ixOffset: 0 } : undefined)}
-      ${bump("$a_at", i32(MR * bytes))}
-      ${bStep(1)}`,
+        `${gatheredRow}
+        ${unrolled("$bg_at")}
+        ${bump("$a_at", i32(UNROLL * MR * bytes))}
+        ${bump("$ix_at", i32(4 * UNROLL))}`,
+      )
+    }
+    (local.set $k (i32.sub ${get("$kc")} (i32.mul ${get("$groups")} ${i32(UNROLL)})))
+    ${
+      countDown(
+        "$k",
+        1,
+        `${gatheredRow}
+        ${microStep(p, rows, 0, 0, "$bg_at")}
+        ${bump("$a_at", i32(MR * bytes))}
+        ${bump("$ix_at", i32(4))}`,
       )
     }`;
   };
@@ -225,7 +232,7 @@ function macroKernel(p: WatPrecision, variant: MacroVariant): string {
             (${s}.eq ${get("$beta")} (${s}.const 0)))))`,
     ),
   );
-  const indexParam = gatherB ? "(param $kix i32)" : scatterC ? "(param $rix i32)" : "";
+  const indexParam = gatherB ? "(param $kix i32) (param $groups i32)" : scatterC ? "(param $rix i32)" : "";
   const blockStart = gatherB
     ? `(local.set $b_at ${get("$bp")})
           (local.set $ix_at ${get("$kix")})`

@@ -74,6 +74,7 @@ export interface KernelExports {
     beta: number,
     tmp: number,
     kix: number,
+    groups: number,
   ) => void;
   gemm_macro_sc: (
     mc: number,
