@@ -53,6 +53,15 @@ import {
   panelUpdateScratch,
   type PlacedIndices,
 } from "./panel-gemm.ts";
+import {
+  compressColumns,
+  type CompressedInput,
+  compressRows,
+  sparseForward,
+  sparseLimit,
+  sparseScratchBytes,
+  sparseUpdate,
+} from "./sparse-input.ts";
 import { ScratchRegion, Staging } from "./staging.ts";
 import { exportsFor, type KernelExports } from "./wat-module.ts";
 
@@ -84,6 +93,7 @@ class WasmKernelSet implements WasmKernels {
   readonly #byteScratch: ScratchRegion;
   readonly #maskScratch: ScratchRegion;
   readonly #groupScratch: ScratchRegion;
+  readonly #sparseScratch: ScratchRegion;
   readonly #staging: Staging;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
@@ -93,6 +103,7 @@ class WasmKernelSet implements WasmKernels {
     this.#byteScratch = new ScratchRegion(arena);
     this.#maskScratch = new ScratchRegion(arena);
     this.#groupScratch = new ScratchRegion(arena);
+    this.#sparseScratch = new ScratchRegion(arena);
     this.#staging = new Staging(arena);
   }
 
@@ -278,19 +289,15 @@ class WasmKernelSet implements WasmKernels {
     const [sx, so] = [staging.matrix(x), staging.matrix(out, true)];
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
-    const columns = this.#grouped(this.#nonzeroColumns(sx));
-    if (columns.count === 0) scale(so, 0);
+    const wasm = this.#wasm[p.dtype];
+    const nonzero = this.#nonzeroColumns(sx);
+    const sparse = nonzero.count === 0 ? undefined : this.#compressed(sx, nonzero.count);
+    if (nonzero.count === 0) scale(so, 0);
+    else if (sparse) sparseForward(wasm, sparse, panels, blocking.nr, this.#placed(so));
     else {
+      const columns = this.#grouped(nonzero);
       const scratch = this.#scratch.ensure(panelForwardScratch(blocking, bytes, x.rows, p.cols));
-      panelForward(
-        this.#wasm[p.dtype],
-        blocking,
-        this.#placed(sx),
-        panels,
-        this.#placed(so),
-        columns,
-        scratch,
-      );
+      panelForward(wasm, blocking, this.#placed(sx), panels, this.#placed(so), columns, scratch);
     }
     staging.end();
   }
@@ -305,18 +312,31 @@ class WasmKernelSet implements WasmKernels {
     const [sd, sx] = [staging.matrix(delta), staging.matrix(x)];
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
-    const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
+    const wasm = this.#wasm[p.dtype];
     const columns = this.#nonzeroColumns(sx);
-    panelUpdate(
-      this.#wasm[p.dtype],
-      blocking,
-      alpha,
-      this.#placed(sd),
-      this.#placed(sx),
-      panels,
-      columns,
-      scratch,
-    );
+    const sparse = columns.count === 0 ? undefined : this.#compressed(sx, columns.count);
+    if (sparse) {
+      // Δ is read a whole panel at a time: in place when its rows are whole panels, else padded.
+      const nr = blocking.nr;
+      const width = Math.ceil(p.rows / nr) * nr;
+      let rows = this.#placed(sd);
+      if (width !== p.rows) {
+        const padded = this.arena.matrixAt(
+          this.#scratch.ensure(delta.rows * width * bytes),
+          delta.rows,
+          width,
+          p.dtype,
+        );
+        padded.view(0, 0, delta.rows, p.rows).copyFrom(sd);
+        for (let i = 0; i < delta.rows; i++) padded.row(i).fill(0, p.rows);
+        rows = this.#placed(padded);
+      }
+      compressColumns(wasm, sparse, this.#placed(sx), columns, rows.matrix.ld * bytes);
+      sparseUpdate(wasm, sparse, columns, alpha, rows.address, panels, nr, bytes);
+    } else if (columns.count > 0) {
+      const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
+      panelUpdate(wasm, blocking, alpha, this.#placed(sd), this.#placed(sx), panels, columns, scratch);
+    }
     staging.end();
   }
 
@@ -333,6 +353,17 @@ class WasmKernelSet implements WasmKernels {
       at,
     );
     return { address: at, count: compactNonzero(mask) };
+  }
+
+  /**
+   * An arena-resident X in compressed rows (sparse-input.ts), or undefined when it holds more than
+   * SPARSE_SHARE of its rows × `count` non-zero columns.
+   */
+  #compressed(x: Matrix, count: number): CompressedInput | undefined {
+    const limit = sparseLimit(x, count);
+    const bytes = x.data.BYTES_PER_ELEMENT;
+    const scratch = this.#sparseScratch.ensure(sparseScratchBytes(x.rows, x.cols, bytes, limit));
+    return compressRows(this.#wasm[x.dtype], this.#placed(x), limit, scratch);
   }
 
   /** The forward's ordering of a column list ({@link groupAdjacent}), in its own scratch region. */

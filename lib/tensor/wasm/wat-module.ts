@@ -10,6 +10,7 @@ import { elementwiseWat } from "./wat-elementwise.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
 import { packIndexedWat } from "./wat-pack-indexed.ts";
+import { sparseInputWat } from "./wat-sparse-input.ts";
 import { precisions } from "./wat-text.ts";
 import { trainingWat } from "./wat-training.ts";
 
@@ -17,7 +18,14 @@ import { trainingWat } from "./wat-training.ts";
 export function kernelModuleWat(relaxed: boolean): string {
   const bodies = precisions(relaxed).flatMap((
     p,
-  ) => [gemmWat(p), packIndexedWat(p), level2Wat(p), elementwiseWat(p), trainingWat(p)]);
+  ) => [
+    gemmWat(p),
+    packIndexedWat(p),
+    sparseInputWat(p),
+    level2Wat(p),
+    elementwiseWat(p),
+    trainingWat(p),
+  ]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
 ${bodies.join("\n")}
@@ -90,6 +98,46 @@ export interface KernelExports {
     tmp: number,
     rix: number,
   ) => void;
+  sparse_rows: (
+    px: number,
+    ldx: number,
+    rows: number,
+    cols: number,
+    limit: number,
+    rowptr: number,
+    entries: number,
+  ) => number;
+  sparse_columns: (
+    px: number,
+    ldx: number,
+    rows: number,
+    list: number,
+    count: number,
+    rowBytes: number,
+    colptr: number,
+    entries: number,
+  ) => number;
+  sparse_forward: (
+    panels: number,
+    rows: number,
+    rowptr: number,
+    pw: number,
+    wps: number,
+    n: number,
+    ps: number,
+    lds: number,
+    tmp: number,
+  ) => void;
+  sparse_update: (
+    panels: number,
+    count: number,
+    list: number,
+    colptr: number,
+    alpha: number,
+    pd: number,
+    pw: number,
+    wps: number,
+  ) => void;
   gemv_n: (
     pa: number,
     lda: number,
@@ -131,6 +179,10 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "pack_a_t_ix",
     "gemm_macro_gb",
     "gemm_macro_sc",
+    "sparse_rows",
+    "sparse_columns",
+    "sparse_forward",
+    "sparse_update",
     "gemv_n",
     "gemv_t",
     "ger",
