@@ -178,11 +178,11 @@ function byWidth(body: (width: number) => string): string {
 
 /** The loop over the entries from `$e` to `$end`: splat the value, then `body` with `$o` the offset. */
 function entries(p: WatPrecision, body: string): string {
-  const { s, v, bytes } = p;
+  const { bytes } = p;
   return `(block $entry_done (loop $entry_next
     (br_if $entry_done (i32.ge_u ${get("$e")} ${get("$end")}))
     (local.set $o (i32.load ${get("$e")}))
-    (local.set $xv (${v}.splat (${s}.load offset=${bytes} ${get("$e")})))
+    (local.set $xv (${p.splat} offset=${bytes} ${get("$e")}))
     ${body}
     ${bump("$e", i32(entryBytes(bytes)))}
     (br $entry_next)))`;
@@ -190,7 +190,6 @@ function entries(p: WatPrecision, body: string): string {
 
 function sparseForward(p: WatPrecision): string {
   const { s, bytes } = p;
-  const bases = Array.from({ length: SPARSE_PANELS }, (_, q) => `$base${q}`);
   const body = (width: number) => {
     const zero = accs(width).map((c) => `(local.set ${c} (v128.const i64x2 0 0))`).join("\n");
     const store = accs(width).map((c, q) => `(v128.store offset=${16 * q} ${get("$row")} ${get(c)})`).join(
@@ -199,11 +198,7 @@ function sparseForward(p: WatPrecision): string {
     const spill = accs(width).map((c, q) => `(v128.store offset=${16 * q} ${get("$tmp")} ${get(c)})`).join(
       "\n",
     );
-    const setBases = Array.from(
-      { length: width },
-      (_, q) => `(local.set $base${q} ${q === 0 ? get("$pw") : add(get("$pw"), mul(i32(q), get("$wps")))})`,
-    ).join("\n");
-    return `${setBases}
+    return `
     (local.set $i (i32.const 0))
     ${
       loop(
@@ -216,14 +211,13 @@ function sparseForward(p: WatPrecision): string {
         ${
           entries(
             p,
-            `${
-              Array.from(
-                { length: width },
-                (_, q) => `(local.set $at${q} ${add(get(`$base${q}`), get("$o"))})`,
-              )
-                .join("\n")
-            }
-            ${accumulate(p, width, (q, w) => `(v128.load offset=${16 * w} ${get(`$at${q}`)})`)}`,
+            `(local.set $at ${add(get("$pw"), get("$o"))})
+            ${
+              accumulate(p, width, (q, w) =>
+                w === 0 && q > 0
+                  ? `(v128.load (local.tee $at ${add(get("$at"), get("$wps"))}))`
+                  : `(v128.load offset=${16 * w} ${get("$at")})`)
+            }`,
           )
         }
         (local.set $row ${add(get("$ps"), mul(get("$i"), get("$lds")))})
@@ -256,8 +250,7 @@ function sparseForward(p: WatPrecision): string {
       "$end",
       "$o",
       "$row",
-      ...bases,
-      ...bases.map((b) => b.replace("base", "at")),
+      "$at",
     ])
   }
   ${locals("v128", ["$xv", ...accs(SPARSE_PANELS)])}
@@ -274,7 +267,12 @@ function sparseUpdate(p: WatPrecision): string {
       for (let w = 0; w < 2; w++) {
         write.push(
           `(v128.store offset=${16 * w} ${get("$at")} ${
-            madd(p, get("$valpha"), get(`$c${2 * q + w}`), `(v128.load offset=${16 * w} ${get("$at")})`)
+            madd(
+              p,
+              `(${v}.splat ${get("$alpha")})`,
+              get(`$c${2 * q + w}`),
+              `(v128.load offset=${16 * w} ${get("$at")})`,
+            )
           })`,
         );
       }
@@ -312,7 +310,6 @@ function sparseUpdate(p: WatPrecision): string {
   (param $panels i32) (param $count i32) (param $list i32) (param $colptr i32) (param $alpha ${s}) (param $pd i32)
   (param $pw i32) (param $wps i32)
   ${locals("i32", ["$q", "$e", "$end", "$o", "$at", "$wj"])}
-  ${locals("v128", ["$xv", "$valpha", ...accs(SPARSE_PANELS)])}
-  (local.set $valpha (${v}.splat ${get("$alpha")}))
+  ${locals("v128", ["$xv", ...accs(SPARSE_PANELS)])}
   ${byWidth(body)})`;
 }
