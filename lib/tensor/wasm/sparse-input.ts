@@ -29,7 +29,7 @@ import type { KernelExports } from "./wat-module.ts";
  */
 export const SPARSE_SHARE = 0.5;
 
-/** X's entries by rows (and by listed columns, after {@link compressColumns}) in a scratch region. */
+/** X's entries by rows ({@link compressRows}) in a scratch region. */
 export interface CompressedInput {
   readonly rows: number;
   readonly cols: number;
@@ -39,10 +39,6 @@ export interface CompressedInput {
   readonly rowptr: number;
   /** The row entries. */
   readonly rowEntries: number;
-  /** count + 1 byte addresses into the column entries. */
-  readonly colptr: number;
-  /** The column entries. */
-  readonly colEntries: number;
   /** 2·SPARSE_PANELS vectors of scratch for a last panel that sticks out of S. */
   readonly tmp: number;
 }
@@ -67,14 +63,24 @@ function layout(base: number, rows: number, cols: number, bytes: number, capacit
   };
 }
 
-/** Entries the lists must hold for X of `cols` columns with at most `limit` accepted. */
-function capacityOf(limit: number, cols: number): number {
-  return limit + cols + 4;
+/** Entries the lists must hold for X of rows × cols with at most `limit` accepted (plus a row or column). */
+function capacityOf(limit: number, rows: number, cols: number): number {
+  return limit + Math.max(rows, cols) + 4;
 }
 
-/** Scratch bytes {@link compressRows} and {@link compressColumns} need for X of rows × cols. */
+/** X's entries by listed columns ({@link compressColumns}) in a scratch region. */
+export interface ColumnEntries {
+  /** Non-zero entries. */
+  readonly nnz: number;
+  /** count + 1 byte addresses into the column entries. */
+  readonly colptr: number;
+  /** The column entries. */
+  readonly colEntries: number;
+}
+
+/** Scratch bytes {@link compressRows} or {@link compressColumns} need for X of rows × cols. */
 export function sparseScratchBytes(rows: number, cols: number, bytes: number, limit: number): number {
-  return layout(0, rows, cols, bytes, capacityOf(limit, cols)).end + 16;
+  return layout(0, rows, cols, bytes, capacityOf(limit, rows, cols)).end + 16;
 }
 
 /**
@@ -89,34 +95,41 @@ export function compressRows(
 ): CompressedInput | undefined {
   const { rows, cols, ld, data } = x.matrix;
   const bytes = data.BYTES_PER_ELEMENT;
-  const at = layout(Math.ceil(scratch / 16) * 16, rows, cols, bytes, capacityOf(limit, cols));
+  const at = layout(Math.ceil(scratch / 16) * 16, rows, cols, bytes, capacityOf(limit, rows, cols));
   const nnz = wasm.sparse_rows(x.address, ld * bytes, rows, cols, limit, at.rowptr, at.rowEntries);
   if (nnz < 0) return undefined;
-  return { rows, cols, nnz, ...at };
+  return { rows, cols, nnz, rowptr: at.rowptr, rowEntries: at.rowEntries, tmp: at.tmp };
 }
 
 /**
- * Lists X's entries by the columns `columns` (all its non-zero columns, increasing) too, with
- * the row offsets `rowBytes·i` of the Δ the update reads.
+ * X's entries by the columns `columns` (all its non-zero columns, increasing) in `scratch`, with
+ * the row offsets `rowBytes·i` of the Δ the update reads; undefined when X has more than
+ * `limit` non-zero entries.
  */
 export function compressColumns(
   wasm: KernelExports,
-  c: CompressedInput,
   x: Placed,
   columns: PlacedIndices,
   rowBytes: number,
-): void {
-  const ldx = x.matrix.ld * x.matrix.data.BYTES_PER_ELEMENT;
-  wasm.sparse_columns(
+  limit: number,
+  scratch: number,
+): ColumnEntries | undefined {
+  const { rows, cols, ld, data } = x.matrix;
+  const bytes = data.BYTES_PER_ELEMENT;
+  const at = layout(Math.ceil(scratch / 16) * 16, rows, cols, bytes, capacityOf(limit, rows, cols));
+  const nnz = wasm.sparse_columns(
     x.address,
-    ldx,
-    c.rows,
+    ld * bytes,
+    rows,
     columns.address,
     columns.count,
     rowBytes,
-    c.colptr,
-    c.colEntries,
+    limit,
+    at.colptr,
+    at.colEntries,
   );
+  if (nnz < 0) return undefined;
+  return { nnz, colptr: at.colptr, colEntries: at.colEntries };
 }
 
 /** Calls `run(first, width)` over the panels `0 … panels−1` in blocks of the generated widths. */
@@ -159,7 +172,7 @@ export function sparseForward(
  */
 export function sparseUpdate(
   wasm: KernelExports,
-  c: CompressedInput,
+  c: ColumnEntries,
   columns: PlacedIndices,
   alpha: number,
   delta: number,

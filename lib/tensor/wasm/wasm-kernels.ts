@@ -52,6 +52,7 @@ import {
   panelUpdate,
   panelUpdateScratch,
   type PlacedIndices,
+  type PlacedPanels,
 } from "./panel-gemm.ts";
 import {
   compressColumns,
@@ -314,26 +315,7 @@ class WasmKernelSet implements WasmKernels {
     const bytes = p.data.BYTES_PER_ELEMENT;
     const wasm = this.#wasm[p.dtype];
     const columns = this.#nonzeroColumns(sx);
-    const sparse = columns.count === 0 ? undefined : this.#compressed(sx, columns.count);
-    if (sparse) {
-      // Δ is read a whole panel at a time: in place when its rows are whole panels, else padded.
-      const nr = blocking.nr;
-      const width = Math.ceil(p.rows / nr) * nr;
-      let rows = this.#placed(sd);
-      if (width !== p.rows) {
-        const padded = this.arena.matrixAt(
-          this.#scratch.ensure(delta.rows * width * bytes),
-          delta.rows,
-          width,
-          p.dtype,
-        );
-        padded.view(0, 0, delta.rows, p.rows).copyFrom(sd);
-        for (let i = 0; i < delta.rows; i++) padded.row(i).fill(0, p.rows);
-        rows = this.#placed(padded);
-      }
-      compressColumns(wasm, sparse, this.#placed(sx), columns, rows.matrix.ld * bytes);
-      sparseUpdate(wasm, sparse, columns, alpha, rows.address, panels, nr, bytes);
-    } else if (columns.count > 0) {
+    if (columns.count > 0 && !this.#sparseUpdate(alpha, sd, sx, panels, columns)) {
       const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
       panelUpdate(wasm, blocking, alpha, this.#placed(sd), this.#placed(sx), panels, columns, scratch);
     }
@@ -353,6 +335,43 @@ class WasmKernelSet implements WasmKernels {
       at,
     );
     return { address: at, count: compactNonzero(mask) };
+  }
+
+  /**
+   * The update over X's non-zero entries (sparse-input.ts) when they are at most SPARSE_SHARE of
+   * its rows × non-zero columns; false (nothing done) otherwise. Δ and X are arena-resident.
+   */
+  #sparseUpdate(
+    alpha: number,
+    delta: Matrix,
+    x: Matrix,
+    panels: PlacedPanels,
+    columns: PlacedIndices,
+  ): boolean {
+    const { dtype } = x;
+    const bytes = x.data.BYTES_PER_ELEMENT;
+    const nr = BLOCKING[dtype].nr;
+    // Δ is read a whole panel at a time: in place when its rows are whole panels, else padded.
+    const width = Math.ceil(panels.rows / nr) * nr;
+    let rows = this.#placed(delta);
+    if (width !== panels.rows) {
+      const padded = this.arena.matrixAt(
+        this.#scratch.ensure(delta.rows * width * bytes),
+        delta.rows,
+        width,
+        dtype,
+      );
+      padded.view(0, 0, delta.rows, panels.rows).copyFrom(delta);
+      for (let i = 0; i < delta.rows; i++) padded.row(i).fill(0, panels.rows);
+      rows = this.#placed(padded);
+    }
+    const limit = sparseLimit(x, columns.count);
+    const scratch = this.#sparseScratch.ensure(sparseScratchBytes(x.rows, x.cols, bytes, limit));
+    const wasm = this.#wasm[dtype];
+    const entries = compressColumns(wasm, this.#placed(x), columns, rows.matrix.ld * bytes, limit, scratch);
+    if (!entries) return false;
+    sparseUpdate(wasm, entries, columns, alpha, rows.address, panels, nr, bytes);
+    return true;
   }
 
   /**

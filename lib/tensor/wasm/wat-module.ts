@@ -114,6 +114,7 @@ export interface KernelExports {
     list: number,
     count: number,
     rowBytes: number,
+    limit: number,
     colptr: number,
     entries: number,
   ) => number;

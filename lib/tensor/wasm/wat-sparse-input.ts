@@ -14,9 +14,10 @@
  *   rowptr[i+1], each with its column j as the offset 32·j. A vector of zeros is skipped at once.
  *   Gives up and returns −1 as soon as a row ends with more than `limit` entries in all (the
  *   list needs room for `limit + cols + 4` entries).
- * - `sparse_columns_<t>(px, ldx, rows, list, count, rowBytes, colptr, entries) → nnz`: the columns
- *   `list[0 … count−1]` of X by columns: listed column q's entries lie between colptr[q] and
- *   colptr[q+1], each with its row i as the offset `rowBytes·i`.
+ * - `sparse_columns_<t>(px, ldx, rows, list, count, rowBytes, limit, colptr, entries) → nnz`: the
+ *   columns `list[0 … count−1]` of X by columns: listed column q's entries lie between colptr[q]
+ *   and colptr[q+1], each with its row i as the offset `rowBytes·i`; gives up (−1) like
+ *   `sparse_rows` past `limit` entries (room for `limit + rows + 4` entries).
  * - `sparse_forward_<t>(panels, rows, rowptr, pw, wps, n, ps, lds, tmp)`: S[·][the columns of
  *   `panels` panels from `pw` on] ← X·Wᵀ: per row, Σ over its entries x · (the entry's k-step of
  *   each panel), `wps` bytes from one panel to the next. S at `ps` (row stride `lds` bytes) has
@@ -113,7 +114,7 @@ function sparseColumns(p: WatPrecision): string {
   return `
 (func (export "sparse_columns_${s}")
   (param $px i32) (param $ldx i32) (param $rows i32) (param $list i32) (param $count i32) (param $rowBytes i32)
-  (param $colptr i32) (param $entries i32) (result i32)
+  (param $limit i32) (param $colptr i32) (param $entries i32) (result i32)
   (local $q i32) (local $i i32) (local $xp i32) (local $e i32) (local $off i32) (local $x ${s})
   (local.set $e ${get("$entries")})
   (local.set $q (i32.const 0))
@@ -141,7 +142,11 @@ function sparseColumns(p: WatPrecision): string {
           ${bump("$xp", get("$ldx"))}
           ${bump("$off", get("$rowBytes"))}`,
         )
-      }`,
+      }
+      (if (i32.gt_s (i32.shr_u (i32.sub ${get("$e")} ${get("$entries")}) ${i32(Math.log2(eb))}) ${
+        get("$limit")
+      })
+        (then (return (i32.const -1))))`,
     )
   }
   (i32.store ${add(get("$colptr"), `(i32.shl ${get("$count")} (i32.const 2))`)} ${get("$e")})
