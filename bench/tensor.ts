@@ -102,7 +102,8 @@ export const tensorSection: BenchSection = {
     }
     {
       // The input layer as the trainer runs it: W₀ (256 × 784) pre-packed, dense random inputs
-      // (real MNIST batches also skip their all-zero pixel columns, see lib/tensor/wasm/panel-gemm.ts).
+      // (a batch with all-zero columns skips them, see lib/tensor/wasm/panel-gemm.ts; a mostly-zero
+      // batch takes the sparse products, timed below).
       const x = filled(wasm, 64, 784, "float32");
       const packed = wasm.inputWeights(filled(wasm, 256, 784, "float32"));
       const s = wasm.matrix(64, 256, "float32");
@@ -122,6 +123,25 @@ export const tensorSection: BenchSection = {
           goal: 20,
         });
       }
+      // A batch as sparse as MNIST's: non-zero entries only in the central 500 columns, 30 % of
+      // those (about 150 per row); the sparse products (lib/tensor/wasm/sparse-input.ts). Microseconds
+      // per call by CPU time (the dense products on the same columns: 64·500·256·2 flops at the
+      // GFLOP/s above).
+      const sparse = filled(wasm, 64, 784, "float32");
+      for (let i = 0; i < sparse.data.length; i++) {
+        const j = i % 784;
+        if (j < 142 || j >= 642 || ((i * 2654435761) >>> 0) % 100 >= 30) sparse.data[i] = 0;
+      }
+      report({
+        name: "inputForward f32, MNIST-like sparse batch (19 % non-zero), CPU time",
+        value: 1e6 * bestSeconds(() => wasm.inputForward(sparse, packed, s), { rounds: 15, cpu: true }),
+        unit: "µs",
+      });
+      report({
+        name: "inputUpdate f32, MNIST-like sparse batch (19 % non-zero), CPU time",
+        value: 1e6 * bestSeconds(() => wasm.inputUpdate(1e-9, s, sparse, packed), { rounds: 15, cpu: true }),
+        unit: "µs",
+      });
     }
     // The goal figures again, timed by CPU time: what the kernels do when they have a core.
     report({

@@ -32,6 +32,7 @@ export const INPUT_SHAPES: readonly [number, number, number][] = [
   [64, 33, 300],
   [130, 11, 257],
   [260, 10, 9],
+  [20, 100, 90],
 ];
 
 /** Checks addColumnSums (bit-identical to the float64-accumulating reference) and gatherBytes. */
@@ -61,6 +62,23 @@ export function checkTrainingElementwise(fast: Kernels, alloc: Alloc, dtype: DTy
     assert.deepEqual([...x.toFloat64()], [...expected.toFloat64()], `${fast.name} gatherBytes ${dtype}`);
     assertPaddingIntact(x, `${fast.name} gatherBytes`);
   }
+  // Mostly zero bytes (runs of sixteen zeros take a vector path) through a table with table[0] ≠ 0.
+  const shifted = alloc(256, dtype);
+  for (let b = 0; b < 256; b++) shifted[b] = b / 255 - 0.25;
+  for (const [count, cols, batch] of [[30, 784, 9], [8, 47, 5], [6, 16, 6]]) {
+    const bytes = new Uint8Array(count * cols).map(() => (rng.bernoulli(0.85) ? 0 : rng.int(256)));
+    const indices = Int32Array.from({ length: batch }, () => rng.int(count));
+    const x = randomOperand(alloc, rng, batch, cols, dtype);
+    const expected = twin(x);
+    naiveKernels.gatherBytes(bytes, indices, shifted, expected);
+    fast.gatherBytes(bytes, indices, shifted, x);
+    assert.deepEqual(
+      [...x.toFloat64()],
+      [...expected.toFloat64()],
+      `${fast.name} gatherBytes zeros ${dtype}`,
+    );
+    assertPaddingIntact(x, `${fast.name} gatherBytes zeros`);
+  }
   assert.throws(
     () => fast.gatherBytes(new Uint8Array(10), [2], table, fast.matrix(1, 5, dtype)),
     /row 2 outside the 2 rows/,
@@ -79,15 +97,27 @@ function zeroSomeColumns(x: Matrix, rng: Rng, fraction: number): void {
   }
 }
 
+/**
+ * Sets each entry of X to zero with probability `fraction` (as the background pixels of an image
+ * are), some −0: a batch this sparse takes the sparse products of the wasm kernels.
+ */
+function zeroSomeEntries(x: Matrix, rng: Rng, fraction: number): void {
+  for (let i = 0; i < x.rows; i++) {
+    for (let j = 0; j < x.cols; j++) if (rng.bernoulli(fraction)) x.set(i, j, rng.bernoulli(0.1) ? -0 : 0);
+  }
+}
+
 /** Checks the input weights: round trip, forward and update against the row-major reference. */
 export function checkInputWeights(fast: Kernels, alloc: Alloc, dtype: DType, seed: number): void {
   const rng = Rng.named(seed, `input-weights-${dtype}`);
   for (
-    const [[batch, outputs, inputs], sparsity] of INPUT_SHAPES.flatMap((shape) =>
-      [0, 0.4, 1].map((z) => [shape, z] as const)
+    const [[batch, outputs, inputs], sparsity, entries] of INPUT_SHAPES.flatMap((shape) =>
+      [[0, 0], [0.4, 0], [1, 0], [0.3, 0.8], [0, 0.95]].map(([z, e]) => [shape, z, e] as const)
     )
   ) {
-    const what = `${fast.name} ${dtype} B=${batch} W ${outputs}×${inputs}, ${sparsity * 100}% zero columns`;
+    const what = `${fast.name} ${dtype} B=${batch} W ${outputs}×${inputs}, ${sparsity * 100}% zero columns, ${
+      entries * 100
+    }% zero entries`;
     const w = randomOperand(alloc, rng, outputs, inputs, dtype);
     const packed = fast.inputWeights(w);
     const back = Matrix.zeros(outputs, inputs, dtype);
@@ -96,6 +126,7 @@ export function checkInputWeights(fast: Kernels, alloc: Alloc, dtype: DType, see
 
     const x = randomOperand(alloc, rng, batch, inputs, dtype);
     zeroSomeColumns(x, rng, sparsity);
+    zeroSomeEntries(x, rng, entries);
     const s = randomOperand(alloc, rng, batch, outputs, dtype);
     for (let i = 0; i < s.rows; i++) s.row(i).fill(NaN); // must be written, never read
     const expectedS = twin(s);

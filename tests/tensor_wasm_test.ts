@@ -3,7 +3,7 @@ import { allocFloat, type DType } from "../lib/tensor/matrix.ts";
 import { createSharedMemory } from "../lib/tensor/wasm/arena.ts";
 import { kernelModuleBytes } from "../lib/tensor/wasm/assemble.ts";
 import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
-import { nonzeroSegments } from "../lib/tensor/wasm/panel-gemm.ts";
+import { compactNonzero, groupAdjacent } from "../lib/tensor/wasm/panel-gemm.ts";
 import { instantiateWasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { assert } from "./assert.ts";
 import type { Kernels } from "../lib/tensor/kernels.ts";
@@ -105,29 +105,36 @@ Deno.test("wasm kernels never read past operands that end at the last byte of me
   }
 });
 
-Deno.test("nonzero segments cover every non-zero column in whole tiles, start on one, never overlap", () => {
-  const segRng = Rng.named(8, "segments");
+Deno.test("compactNonzero lists the non-zero columns of a mask in increasing order, in place", () => {
+  const listRng = Rng.named(8, "nonzero-columns");
   for (let trial = 0; trial < 200; trial++) {
-    const n = 1 + segRng.int(60);
+    const n = 1 + listRng.int(60);
     const density = [0, 0.1, 0.5, 1][trial % 4];
-    const mask = Int32Array.from({ length: n }, () => (segRng.bernoulli(density) ? -1 : 0));
-    const segments = nonzeroSegments(mask, 6);
-    const covered = new Uint8Array(n);
-    let previousEnd = 0;
-    for (let q = 0; q < segments.length; q += 2) {
-      const [start, end] = [segments[q], segments[q + 1]];
-      assert.ok(start >= previousEnd && end > start && end <= n, `segment ${start}..${end} of ${n}`);
-      assert.notEqual(mask[start], 0, "starts on a non-zero column");
-      assert.ok((end - start) % 6 === 0 || end === n, `whole tiles: ${start}..${end}`);
-      covered.fill(1, start, end);
-      previousEnd = end;
-    }
-    for (let j = 0; j < n; j++) if (mask[j] !== 0) assert.equal(covered[j], 1, `column ${j} covered`);
+    const mask = Int32Array.from({ length: n }, () => (listRng.bernoulli(density) ? -1 : 0));
+    const expected = [...mask.keys()].filter((j) => mask[j] !== 0);
+    const count = compactNonzero(mask);
+    assert.deepEqual([...mask.subarray(0, count)], expected, `trial ${trial}`);
   }
-  assert.deepEqual(nonzeroSegments(Int32Array.from([0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0]), 3), [
-    2,
-    5,
-    11,
-    13,
-  ]);
+  assert.equal(compactNonzero(Int32Array.from([0, 0, -1, 0, 7, 0, 0, 0, 0, 0, 0, -1, 0])), 3);
+});
+
+Deno.test("groupAdjacent puts runs of 4 adjacent columns first, then the rest in order", () => {
+  const listRng = Rng.named(9, "grouped-columns");
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + listRng.int(80);
+    const density = [0.3, 0.7, 0.95, 1][trial % 4];
+    const mask = Int32Array.from({ length: n }, () => (listRng.bernoulli(density) ? -1 : 0));
+    const columns = mask.slice(0, compactNonzero(mask));
+    const out = new Int32Array(columns.length);
+    const groups = groupAdjacent(columns, out);
+    assert.deepEqual([...out].sort((a, b) => a - b), [...columns], `trial ${trial}: the same columns`);
+    for (let g = 0; g < groups; g++) {
+      for (let u = 1; u < 4; u++) assert.equal(out[4 * g + u], out[4 * g] + u, `trial ${trial}: group ${g}`);
+    }
+    const rest = [...out.subarray(4 * groups)];
+    assert.deepEqual(rest, [...rest].sort((a, b) => a - b), `trial ${trial}: leftovers in order`);
+  }
+  const out = new Int32Array(9);
+  assert.equal(groupAdjacent(Int32Array.from([0, 1, 2, 3, 4, 6, 7, 8, 9]), out), 2);
+  assert.deepEqual([...out], [0, 1, 2, 3, 6, 7, 8, 9, 4]);
 });

@@ -44,13 +44,25 @@ import type { DType, Float, Matrix } from "../matrix.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
 import {
-  nonzeroSegments,
+  compactNonzero,
+  groupAdjacent,
+  type GroupedIndices,
   panelForward,
   panelForwardScratch,
   panelUpdate,
   panelUpdateScratch,
+  type PlacedIndices,
+  type PlacedPanels,
 } from "./panel-gemm.ts";
-import { MR } from "./wat-gemm.ts";
+import {
+  compressColumns,
+  type CompressedInput,
+  compressRows,
+  sparseForward,
+  sparseLimit,
+  sparseScratchBytes,
+  sparseUpdate,
+} from "./sparse-input.ts";
 import { ScratchRegion, Staging } from "./staging.ts";
 import { exportsFor, type KernelExports } from "./wat-module.ts";
 
@@ -81,6 +93,8 @@ class WasmKernelSet implements WasmKernels {
   readonly #scratch: ScratchRegion;
   readonly #byteScratch: ScratchRegion;
   readonly #maskScratch: ScratchRegion;
+  readonly #groupScratch: ScratchRegion;
+  readonly #sparseScratch: ScratchRegion;
   readonly #staging: Staging;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
@@ -89,6 +103,8 @@ class WasmKernelSet implements WasmKernels {
     this.#scratch = new ScratchRegion(arena);
     this.#byteScratch = new ScratchRegion(arena);
     this.#maskScratch = new ScratchRegion(arena);
+    this.#groupScratch = new ScratchRegion(arena);
+    this.#sparseScratch = new ScratchRegion(arena);
     this.#staging = new Staging(arena);
   }
 
@@ -274,19 +290,15 @@ class WasmKernelSet implements WasmKernels {
     const [sx, so] = [staging.matrix(x), staging.matrix(out, true)];
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
-    const segments = this.#nonzeroSegments(sx);
-    if (segments.length === 0) scale(so, 0);
+    const wasm = this.#wasm[p.dtype];
+    const nonzero = this.#nonzeroColumns(sx);
+    const sparse = nonzero.count === 0 ? undefined : this.#compressed(sx, nonzero.count);
+    if (nonzero.count === 0) scale(so, 0);
+    else if (sparse) sparseForward(wasm, sparse, panels, blocking.nr, this.#placed(so));
     else {
+      const columns = this.#grouped(nonzero);
       const scratch = this.#scratch.ensure(panelForwardScratch(blocking, bytes, x.rows, p.cols));
-      panelForward(
-        this.#wasm[p.dtype],
-        blocking,
-        this.#placed(sx),
-        panels,
-        this.#placed(so),
-        segments,
-        scratch,
-      );
+      panelForward(wasm, blocking, this.#placed(sx), panels, this.#placed(so), columns, scratch);
     }
     staging.end();
   }
@@ -301,23 +313,17 @@ class WasmKernelSet implements WasmKernels {
     const [sd, sx] = [staging.matrix(delta), staging.matrix(x)];
     const blocking = BLOCKING[p.dtype];
     const bytes = p.data.BYTES_PER_ELEMENT;
-    const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
-    const segments = this.#nonzeroSegments(sx);
-    panelUpdate(
-      this.#wasm[p.dtype],
-      blocking,
-      alpha,
-      this.#placed(sd),
-      this.#placed(sx),
-      panels,
-      segments,
-      scratch,
-    );
+    const wasm = this.#wasm[p.dtype];
+    const columns = this.#nonzeroColumns(sx);
+    if (columns.count > 0 && !this.#sparseUpdate(alpha, sd, sx, panels, columns)) {
+      const scratch = this.#scratch.ensure(panelUpdateScratch(blocking, bytes, delta.rows, p.rows, p.cols));
+      panelUpdate(wasm, blocking, alpha, this.#placed(sd), this.#placed(sx), panels, columns, scratch);
+    }
     staging.end();
   }
 
-  /** The column segments of an arena-resident X that cover its non-zero columns (see panel-gemm.ts). */
-  #nonzeroSegments(x: Matrix): number[] {
+  /** The list of the columns of an arena-resident X that hold a non-zero entry (see panel-gemm.ts). */
+  #nonzeroColumns(x: Matrix): PlacedIndices {
     const at = this.#maskScratch.ensure(4 * x.cols);
     const mask = new Int32Array(this.memory.buffer, at, x.cols);
     mask.fill(0);
@@ -328,7 +334,63 @@ class WasmKernelSet implements WasmKernels {
       x.cols,
       at,
     );
-    return nonzeroSegments(mask, MR);
+    return { address: at, count: compactNonzero(mask) };
+  }
+
+  /**
+   * The update over X's non-zero entries (sparse-input.ts) when they are at most SPARSE_SHARE of
+   * its rows × non-zero columns; false (nothing done) otherwise. Δ and X are arena-resident.
+   */
+  #sparseUpdate(
+    alpha: number,
+    delta: Matrix,
+    x: Matrix,
+    panels: PlacedPanels,
+    columns: PlacedIndices,
+  ): boolean {
+    const { dtype } = x;
+    const bytes = x.data.BYTES_PER_ELEMENT;
+    const nr = BLOCKING[dtype].nr;
+    // Δ is read a whole panel at a time: in place when its rows are whole panels, else padded.
+    const width = Math.ceil(panels.rows / nr) * nr;
+    let rows = this.#placed(delta);
+    if (width !== panels.rows) {
+      const padded = this.arena.matrixAt(
+        this.#scratch.ensure(delta.rows * width * bytes),
+        delta.rows,
+        width,
+        dtype,
+      );
+      padded.view(0, 0, delta.rows, panels.rows).copyFrom(delta);
+      for (let i = 0; i < delta.rows; i++) padded.row(i).fill(0, panels.rows);
+      rows = this.#placed(padded);
+    }
+    const limit = sparseLimit(x, columns.count);
+    const scratch = this.#sparseScratch.ensure(sparseScratchBytes(x.rows, x.cols, bytes, limit));
+    const wasm = this.#wasm[dtype];
+    const entries = compressColumns(wasm, this.#placed(x), columns, rows.matrix.ld * bytes, limit, scratch);
+    if (!entries) return false;
+    sparseUpdate(wasm, entries, columns, alpha, rows.address, panels, nr, bytes);
+    return true;
+  }
+
+  /**
+   * An arena-resident X in compressed rows (sparse-input.ts), or undefined when it holds more than
+   * SPARSE_SHARE of its rows × `count` non-zero columns.
+   */
+  #compressed(x: Matrix, count: number): CompressedInput | undefined {
+    const limit = sparseLimit(x, count);
+    const bytes = x.data.BYTES_PER_ELEMENT;
+    const scratch = this.#sparseScratch.ensure(sparseScratchBytes(x.rows, x.cols, bytes, limit));
+    return compressRows(this.#wasm[x.dtype], this.#placed(x), limit, scratch);
+  }
+
+  /** The forward's ordering of a column list ({@link groupAdjacent}), in its own scratch region. */
+  #grouped(columns: PlacedIndices): GroupedIndices {
+    const at = this.#groupScratch.ensure(4 * columns.count);
+    const out = new Int32Array(this.memory.buffer, at, columns.count);
+    const groups = groupAdjacent(new Int32Array(this.memory.buffer, columns.address, columns.count), out);
+    return { address: at, count: columns.count, groups };
   }
 
   /** The address and shape of panels these kernels made; throws for any other input weights. */

@@ -33,12 +33,23 @@ export const MR = 6;
 export function nrOf(p: WatPrecision): number {
   return 2 * p.lanes;
 }
-/** k-steps per iteration of the micro-kernel's unrolled loop. */
-const UNROLL = 4;
+/**
+ * Live rows of the register-block variants, largest first: a block of `mr` rows runs the
+ * smallest one that holds it (6 for 5–6 rows, 4 for 3–4, 2 for 1–2); A panels keep MR rows.
+ */
+const EDGE_ROWS = [MR, 4, 2];
+/** k-steps per iteration of the micro-kernel's unrolled loop (and per index group of `gemm_macro_gb`). */
+export const UNROLL = 4;
 
 /** All GEMM functions for one precision. */
 export function gemmWat(p: WatPrecision): string {
-  return [packAN(p), packAT(p), packBN(p), packBT(p), macroKernel(p)].join("\n");
+  return [
+    packAN(p),
+    packAT(p),
+    packBN(p),
+    packBT(p),
+    ...(["plain", "gather-b", "scatter-c"] as const).map((variant) => macroKernel(p, variant)),
+  ].join("\n");
 }
 
 /** Vectors of one register-block row. */
@@ -48,13 +59,30 @@ function accumulator(i: number, v: number): string {
   return `$c${i}_${v}`;
 }
 
-/** One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` at byte offsets into the panels. */
-function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
+/**
+ * How a macro-kernel variant addresses B's k-steps and C's rows:
+ * - `"plain"`: k-step p of a B micro-panel at `p·NR` elements, row i of C at `i·ldc` bytes;
+ * - `"gather-b"`: k-step p at `kix[p]·NR` elements (`kix`: i32 indices, one per k-step), so a
+ *   product can skip k-steps of a pre-packed B; the first `groups` runs of UNROLL (4) entries
+ *   must each be adjacent indices (`kix[4g + u] = kix[4g] + u`): they cost one index each;
+ * - `"scatter-c"`: row i of C at `rix[i]·ldc` bytes (`rix`: i32 indices, one per row), so a
+ *   product can write a subset of the rows of a pre-packed C.
+ */
+export type MacroVariant = "plain" | "gather-b" | "scatter-c";
+
+/** Export-name suffix of each variant. */
+const VARIANT_SUFFIX: Record<MacroVariant, string> = { plain: "", "gather-b": "_gb", "scatter-c": "_sc" };
+
+/**
+ * One k-step of the register block: `c[i][·] += a[p][i] · b[p][·]` for the first `rows` rows, at
+ * byte offsets from `$a_at` and from the B row pointer `bBase`.
+ */
+function microStep(p: WatPrecision, rows: number, aOffset: number, bOffset: number, bBase = "$b_at"): string {
   const lines: string[] = [];
   for (let v = 0; v < VR; v++) {
-    lines.push(`(local.set $b${v} (v128.load offset=${bOffset + 16 * v} ${get("$b_at")}))`);
+    lines.push(`(local.set $b${v} (v128.load offset=${bOffset + 16 * v} ${get(bBase)}))`);
   }
-  for (let i = 0; i < MR; i++) {
+  for (let i = 0; i < rows; i++) {
     lines.push(`(local.set $av (${p.splat} offset=${aOffset + i * p.bytes} ${get("$a_at")}))`);
     for (let v = 0; v < VR; v++) {
       const c = accumulator(i, v);
@@ -64,6 +92,11 @@ function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
   return lines.join("\n");
 }
 
+/** `$bg_at ← $b_at + kix[·]·32`: the B row (NR elements, 32 bytes) of the k index at `$ix_at`. */
+const gatheredRow = `(local.set $bg_at ${
+  add(get("$b_at"), `(i32.shl (i32.load ${get("$ix_at")}) ${i32(5)})`)
+})`;
+
 /**
  * `gemm_macro_<t>(mc, nc, kc, pa, pb, bps, pc, ldc, cps, beta, tmp)`: C[mc × nc] ← Apanel·Bpanel
  * + β·C for packed panels (kc deep) at `pa`, `pb`, consecutive B micro-panels `bps` bytes apart
@@ -71,48 +104,117 @@ function microStep(p: WatPrecision, aOffset: number, bOffset: number): string {
  * byte address `pc`, element (i, j) at `pc + i·ldc + ⌊j/NR⌋·cps + (j mod NR)·bytes` (row-major C:
  * cps = NR·bytes; C stored as NR-column panels: ldc = NR·bytes, cps = the panel size); `tmp` is
  * MR·NR elements of scratch for edge blocks. β = 0 never reads C.
+ *
+ * The variants (see {@link MacroVariant}) take one more parameter, the address of their index
+ * list: `gemm_macro_gb_<t>(…, kix, groups)` reads k-step p of each B micro-panel at `kix[p]·NR`
+ * elements from its start (4·groups ≤ kc); `gemm_macro_sc_<t>(…, rix)` puts row i of C at
+ * `pc + rix[i]·ldc`.
  */
-function macroKernel(p: WatPrecision): string {
+function macroKernel(p: WatPrecision, variant: MacroVariant): string {
   const nr = nrOf(p);
   const { s, v, bytes } = p;
+  const gatherB = variant === "gather-b";
+  const scatterC = variant === "scatter-c";
+  if (nr * bytes !== 32) throw new Error("gathered B rows are 32 bytes (a shift by 5)");
   const accs: string[] = [];
   for (let i = 0; i < MR; i++) for (let w = 0; w < VR; w++) accs.push(accumulator(i, w));
 
   const zero = accs.map((c) => `(local.set ${c} (v128.const i64x2 0 0))`).join("\n");
-  const unrolled: string[] = [];
-  for (let u = 0; u < UNROLL; u++) unrolled.push(microStep(p, u * MR * bytes, u * nr * bytes));
-  const kLoop = `${
-    countDown(
-      "$k",
-      UNROLL,
-      `${unrolled.join("\n")}
-      ${bump("$a_at", i32(UNROLL * MR * bytes))}
-      ${bump("$b_at", i32(UNROLL * nr * bytes))}`,
-    )
-  }
-  ${
-    countDown(
-      "$k",
-      1,
-      `${microStep(p, 0, 0)}
-      ${bump("$a_at", i32(MR * bytes))}
-      ${bump("$b_at", i32(nr * bytes))}`,
-    )
-  }`;
+  /** The k loop of a block with `rows` live rows (the other accumulators stay zero). */
+  const kLoopOf = (rows: number) => {
+    const unrolled = (bBase: string) =>
+      Array.from({ length: UNROLL }, (_, u) => microStep(p, rows, u * MR * bytes, u * nr * bytes, bBase))
+        .join("\n");
+    if (!gatherB) {
+      return `${
+        countDown(
+          "$k",
+          UNROLL,
+          `${unrolled("$b_at")}
+        ${bump("$a_at", i32(UNROLL * MR * bytes))}
+        ${bump("$b_at", i32(UNROLL * nr * bytes))}`,
+        )
+      }
+    ${
+        countDown(
+          "$k",
+          1,
+          `${microStep(p, rows, 0, 0)}
+        ${bump("$a_at", i32(MR * bytes))}
+        ${bump("$b_at", i32(nr * bytes))}`,
+        )
+      }`;
+    }
+    // Groups of UNROLL adjacent k-steps: one index, then the plain steps; then single steps.
+    return `(local.set $k ${get("$groups")})
+    ${
+      countDown(
+        "$k",
+        1,
+        `${gatheredRow}
+        ${unrolled("$bg_at")}
+        ${bump("$a_at", i32(UNROLL * MR * bytes))}
+        ${bump("$ix_at", i32(4 * UNROLL))}`,
+      )
+    }
+    (local.set $k (i32.sub ${get("$kc")} (i32.mul ${get("$groups")} ${i32(UNROLL)})))
+    ${
+      countDown(
+        "$k",
+        1,
+        `${gatheredRow}
+        ${microStep(p, rows, 0, 0, "$bg_at")}
+        ${bump("$a_at", i32(MR * bytes))}
+        ${bump("$ix_at", i32(4))}`,
+      )
+    }`;
+  };
+  // Edge blocks of fewer rows run a shorter register block (M = 64 is 10 blocks of 6 and one of 4).
+  const kLoop = EDGE_ROWS.reduceRight(
+    (inner, rows, q) =>
+      q === EDGE_ROWS.length - 1
+        ? kLoopOf(rows)
+        : `(if (i32.gt_s ${get("$mr")} ${i32(EDGE_ROWS[q + 1])}) (then ${kLoopOf(rows)}) (else ${inner}))`,
+    "",
+  );
 
-  const rowAddress = (i: number) => (i === 0 ? get("$c_at") : add(get("$c_at"), mul(i32(i), get("$ldc"))));
-  const storeFull = (withBeta: boolean) => {
+  /** Byte address of row `i` (a constant) of the current block. */
+  const rowAddress = (i: number) =>
+    scatterC
+      ? add(get("$c_at"), mul(`(i32.load offset=${4 * i} ${get("$ri_at")})`, get("$ldc")))
+      : i === 0
+      ? get("$c_at")
+      : add(get("$c_at"), mul(i32(i), get("$ldc")));
+  /** Byte address of row `$i` (a local) of the current block. */
+  const rowAddressOf = (i: string) =>
+    scatterC
+      ? add(
+        get("$c_at"),
+        mul(`(i32.load ${add(get("$ri_at"), `(i32.shl ${get(i)} (i32.const 2))`)})`, get("$ldc")),
+      )
+      : add(get("$c_at"), mul(get(i), get("$ldc")));
+  /** Writes the accumulators of whole rows (NR columns); `guarded`: only rows i < $mr. */
+  const storeRows = (withBeta: boolean, guarded: boolean) => {
     const lines: string[] = [];
     for (let i = 0; i < MR; i++) {
-      lines.push(`(local.set $row ${rowAddress(i)})`);
+      const row: string[] = [`(local.set $row ${rowAddress(i)})`];
       for (let w = 0; w < VR; w++) {
         const c = get(accumulator(i, w));
         const value = withBeta ? madd(p, get("$vbeta"), `(v128.load offset=${16 * w} ${get("$row")})`, c) : c;
-        lines.push(`(v128.store offset=${16 * w} ${get("$row")} ${value})`);
+        row.push(`(v128.store offset=${16 * w} ${get("$row")} ${value})`);
       }
+      lines.push(
+        guarded && i > 0
+          ? `(if (i32.gt_s ${get("$mr")} ${i32(i)}) (then ${row.join("\n")}))`
+          : row.join("\n"),
+      );
     }
     return lines.join("\n");
   };
+  const storeWhole = (guarded: boolean) =>
+    `(if (${s}.eq ${get("$beta")} (${s}.const 0))
+      (then ${storeRows(false, guarded)})
+      (else ${storeRows(true, guarded)}))`;
   const spill = accs.map((c, q) => `(v128.store offset=${16 * q} ${get("$tmp")} ${get(c)})`).join("\n");
   const edge = forRange(
     "$i",
@@ -122,7 +224,7 @@ function macroKernel(p: WatPrecision): string {
       "$j",
       get("$nr"),
       1,
-      `(local.set $row ${add(add(get("$c_at"), mul(get("$i"), get("$ldc"))), mul(get("$j"), i32(bytes)))})
+      `(local.set $row ${add(rowAddressOf("$i"), mul(get("$j"), i32(bytes)))})
       (${s}.store ${get("$row")}
         (${s}.add
           (${s}.load ${add(get("$tmp"), mul(add(mul(get("$i"), i32(nr)), get("$j")), i32(bytes)))})
@@ -130,11 +232,20 @@ function macroKernel(p: WatPrecision): string {
             (${s}.eq ${get("$beta")} (${s}.const 0)))))`,
     ),
   );
+  const indexParam = gatherB ? "(param $kix i32) (param $groups i32)" : scatterC ? "(param $rix i32)" : "";
+  const blockStart = gatherB
+    ? `(local.set $b_at ${get("$bp")})
+          (local.set $ix_at ${get("$kix")})`
+    : `(local.set $b_at ${get("$bp")})`;
+  const rowsStart = scatterC
+    ? `(local.set $c_at ${get("$cp")})
+          (local.set $ri_at ${add(get("$rix"), mul(get("$ir"), i32(4)))})`
+    : `(local.set $c_at ${add(get("$cp"), mul(get("$ir"), get("$ldc")))})`;
 
   return `
-(func (export "gemm_macro_${s}")
+(func (export "gemm_macro${VARIANT_SUFFIX[variant]}_${s}")
   (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32) (param $bps i32)
-  (param $pc i32) (param $ldc i32) (param $cps i32) (param $beta ${s}) (param $tmp i32)
+  (param $pc i32) (param $ldc i32) (param $cps i32) (param $beta ${s}) (param $tmp i32) ${indexParam}
   ${
     locals("i32", [
       "$jr",
@@ -150,6 +261,8 @@ function macroKernel(p: WatPrecision): string {
       "$j",
       "$bp",
       "$cp",
+      ...(gatherB ? ["$ix_at", "$bg_at"] : []),
+      ...(scatterC ? ["$ri_at"] : []),
     ])
   }
   ${locals("v128", ["$av", "$vbeta", ...Array.from({ length: VR }, (_, w) => `$b${w}`), ...accs])}
@@ -171,16 +284,16 @@ function macroKernel(p: WatPrecision): string {
           `(local.set $mr (i32.sub ${get("$mc")} ${get("$ir")}))
           ${clampTo("$mr", MR)}
           (local.set $a_at ${add(get("$pa"), mul(get("$ir"), mul(get("$kc"), i32(bytes))))})
-          (local.set $b_at ${get("$bp")})
+          ${blockStart}
           ${zero}
           (local.set $k ${get("$kc")})
           ${kLoop}
-          (local.set $c_at ${add(get("$cp"), mul(get("$ir"), get("$ldc")))})
-          (if (i32.and (i32.eq ${get("$mr")} ${i32(MR)}) (i32.eq ${get("$nr")} ${i32(nr)}))
+          ${rowsStart}
+          (if (i32.eq ${get("$nr")} ${i32(nr)})
             (then
-              (if (${s}.eq ${get("$beta")} (${s}.const 0))
-                (then ${storeFull(false)})
-                (else ${storeFull(true)})))
+              (if (i32.eq ${get("$mr")} ${i32(MR)})
+                (then ${storeWhole(false)})
+                (else ${storeWhole(true)})))
             (else
               ${spill}
               ${edge}))`,

@@ -9,6 +9,8 @@
 import { elementwiseWat } from "./wat-elementwise.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
+import { packIndexedWat } from "./wat-pack-indexed.ts";
+import { sparseInputWat } from "./wat-sparse-input.ts";
 import { precisions } from "./wat-text.ts";
 import { trainingWat } from "./wat-training.ts";
 
@@ -16,7 +18,14 @@ import { trainingWat } from "./wat-training.ts";
 export function kernelModuleWat(relaxed: boolean): string {
   const bodies = precisions(relaxed).flatMap((
     p,
-  ) => [gemmWat(p), level2Wat(p), elementwiseWat(p), trainingWat(p)]);
+  ) => [
+    gemmWat(p),
+    packIndexedWat(p),
+    sparseInputWat(p),
+    level2Wat(p),
+    elementwiseWat(p),
+    trainingWat(p),
+  ]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
 ${bodies.join("\n")}
@@ -41,6 +50,94 @@ export interface KernelExports {
     cps: number,
     beta: number,
     tmp: number,
+  ) => void;
+  pack_a_n_ix: (
+    src: number,
+    lda: number,
+    mc: number,
+    kc: number,
+    alpha: number,
+    kix: number,
+    dst: number,
+  ) => void;
+  pack_a_t_ix: (
+    src: number,
+    lda: number,
+    mc: number,
+    kc: number,
+    alpha: number,
+    rix: number,
+    dst: number,
+  ) => void;
+  gemm_macro_gb: (
+    mc: number,
+    nc: number,
+    kc: number,
+    pa: number,
+    pb: number,
+    bps: number,
+    pc: number,
+    ldc: number,
+    cps: number,
+    beta: number,
+    tmp: number,
+    kix: number,
+    groups: number,
+  ) => void;
+  gemm_macro_sc: (
+    mc: number,
+    nc: number,
+    kc: number,
+    pa: number,
+    pb: number,
+    bps: number,
+    pc: number,
+    ldc: number,
+    cps: number,
+    beta: number,
+    tmp: number,
+    rix: number,
+  ) => void;
+  sparse_rows: (
+    px: number,
+    ldx: number,
+    rows: number,
+    cols: number,
+    limit: number,
+    rowptr: number,
+    entries: number,
+  ) => number;
+  sparse_columns: (
+    px: number,
+    ldx: number,
+    rows: number,
+    list: number,
+    count: number,
+    rowBytes: number,
+    limit: number,
+    colptr: number,
+    entries: number,
+  ) => number;
+  sparse_forward: (
+    panels: number,
+    rows: number,
+    rowptr: number,
+    pw: number,
+    wps: number,
+    n: number,
+    ps: number,
+    lds: number,
+    tmp: number,
+  ) => void;
+  sparse_update: (
+    panels: number,
+    count: number,
+    list: number,
+    colptr: number,
+    alpha: number,
+    pd: number,
+    pw: number,
+    wps: number,
   ) => void;
   gemv_n: (
     pa: number,
@@ -79,6 +176,14 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "pack_b_n",
     "pack_b_t",
     "gemm_macro",
+    "pack_a_n_ix",
+    "pack_a_t_ix",
+    "gemm_macro_gb",
+    "gemm_macro_sc",
+    "sparse_rows",
+    "sparse_columns",
+    "sparse_forward",
+    "sparse_update",
     "gemv_n",
     "gemv_t",
     "ger",
