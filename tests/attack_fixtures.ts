@@ -8,6 +8,7 @@
 
 import type { RowResult } from "../lib/attack/campaign.ts";
 import { type CampaignConfig, validateCampaign } from "../lib/attack/config.ts";
+import { type ProcessResult, runCliProcess } from "./cli_capture.ts";
 
 /** A validated campaign on the (7,5) and (6,4) grid stages; `overrides` replace any field. */
 export function smallCampaign(overrides: Partial<CampaignConfig> = {}): CampaignConfig {
@@ -39,15 +40,7 @@ export function describeRow(row: RowResult): string {
   return `${row.stage} ${row.model} ${row.t !== undefined ? `t=${row.t}` : `rate=${row.rate}`}: ${counts}`;
 }
 
-const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
-
 /** `codenet attack …` in a subprocess: its exit code and output. */
-export async function attack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", MAIN, "attack", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+export function attack(...args: string[]): Promise<ProcessResult> {
+  return runCliProcess(["attack", ...args]);
 }

@@ -1,6 +1,6 @@
 /**
- * Runs the CLI in this process and captures what it prints (console.log → out, console.error →
- * err), for the bad-input and fuzz tests.
+ * The CLI as the tests run it: in this process with what it prints captured (console.log → out,
+ * console.error → err), or as a real `deno run … cli/main.ts` subprocess.
  *
  * @module
  */
@@ -34,4 +34,36 @@ export async function runCli(argv: readonly string[], options: MainOptions = {})
 /** True when `text` looks like a stack trace ("    at f (file:…)"). */
 export function hasStackTrace(text: string): boolean {
   return /^\s+at .+[:(]/m.test(text);
+}
+
+const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
+
+/** The permissions the CLI subprocesses get (the CLI's own task grants fewer). */
+const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
+
+/** Exit code and output of one CLI subprocess. */
+export interface ProcessResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `deno run … cli/main.ts <argv>` in a subprocess to its end. */
+export async function runCliProcess(argv: readonly string[]): Promise<ProcessResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMISSIONS, MAIN, ...argv],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+/** Starts `deno run … cli/main.ts <argv>` as a subprocess (stdout discarded, stderr piped). */
+export function spawnCli(argv: readonly string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-check", ...PERMISSIONS, MAIN, ...argv],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
 }

@@ -4,17 +4,11 @@ import { join } from "node:path";
 import { Matrix } from "../lib/tensor/matrix.ts";
 import { buildLayerCode } from "../lib/codes/build.ts";
 import { assert, assertClose } from "./assert.ts";
+import { type ProcessResult, runCliProcess } from "./cli_capture.ts";
 
-const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
-
-async function encode(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", MAIN, "encode", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+/** `codenet encode …` in a subprocess. */
+function encode(...args: string[]): Promise<ProcessResult> {
+  return runCliProcess(["encode", ...args]);
 }
 
 Deno.test("encode prints the grid table: P, Q and bounds per stage, storage, κ, tolerance", async () => {

@@ -8,26 +8,11 @@
 import { parse } from "csv-parse/sync";
 import { join } from "node:path";
 import { experimentArgs } from "../cli/experiment.ts";
-import { main } from "../cli/main.ts";
 import { UsageError } from "../lib/errors.ts";
 import { COMPARE_COLUMNS, parseCompareCsv } from "../lib/results/compare-csv.ts";
 import { assert } from "./assert.ts";
+import { runCli as cli } from "./cli_capture.ts";
 import { findChromium, inkPixels, screenshotSvg } from "./chromium.ts";
-
-/** Runs the CLI with `argv`, capturing what it prints. */
-async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 const GRID = { pr: 4, qr: 2, pc: 4, qc: 2 };
 

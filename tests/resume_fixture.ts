@@ -5,36 +5,11 @@
  */
 import { parse } from "csv-parse/sync";
 import { join } from "node:path";
-import { main } from "../cli/main.ts";
 import { decodeCheckpoint, sha256Hex } from "../lib/train/checkpoint-file.ts";
 import type { Manifest } from "../lib/train/checkpoint-store.ts";
 import { assert } from "./assert.ts";
 
-/** Runs the CLI in this process, capturing what it prints. */
-export async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
-
-const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
-
-/** Starts `deno run … cli/main.ts <argv>` as a subprocess (its output discarded). */
-export function spawnCli(argv: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-check", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", MAIN, ...argv],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-}
+export { runCli as cli, spawnCli } from "./cli_capture.ts";
 
 /** Columns and summary fields that measure time, not training. */
 export const TIME_FIELDS = new Set([

@@ -1,23 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { join } from "node:path";
-import { main } from "../cli/main.ts";
 import { METRICS_COLUMNS } from "../lib/results/metrics-csv.ts";
 import { assert } from "./assert.ts";
-
-/** Runs the CLI with `argv`, capturing what it prints. */
-async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+import { runCli as cli } from "./cli_capture.ts";
 
 const SMALL = [
   "train",
