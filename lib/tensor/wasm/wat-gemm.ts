@@ -400,17 +400,17 @@ function packAN(p: WatPrecision): string {
 }
 
 /**
- * `pack_a_t_<t>(src, lda, mc, kc, alpha, dst)`: op(A) = Aᵀ, so the block is stored kc × mc at
- * `src` (rows at stride `lda` bytes); each k-step of a full micro-panel is MR adjacent elements.
+ * The stores of one k-step of a full A micro-panel: MR adjacent elements at local `from`, times
+ * `$valpha`, to `$to`: whole vectors plus maybe one 8-byte half (MR·bytes is 24 or 48).
  */
-function packAT(p: WatPrecision): string {
-  const { s, v, bytes } = p;
-  const panelBytes = MR * bytes; // 24 (f32) or 48 (f64): whole vectors plus maybe one 8-byte half
+export function scaledPanelCopies(p: WatPrecision, from: string): string[] {
+  const { v, bytes } = p;
+  const panelBytes = MR * bytes;
   const copies: string[] = [];
   for (let off = 0; off + 16 <= panelBytes; off += 16) {
     copies.push(
       `(v128.store offset=${off} ${get("$to")} (${v}.mul ${get("$valpha")} (v128.load offset=${off} ${
-        get("$from")
+        get(from)
       })))`,
     );
   }
@@ -419,9 +419,19 @@ function packAT(p: WatPrecision): string {
     copies.push(
       `(v128.store64_lane offset=${off} 0 ${get("$to")} (${v}.mul ${
         get("$valpha")
-      } (v128.load64_zero offset=${off} ${get("$from")})))`,
+      } (v128.load64_zero offset=${off} ${get(from)})))`,
     );
   }
+  return copies;
+}
+
+/**
+ * `pack_a_t_<t>(src, lda, mc, kc, alpha, dst)`: op(A) = Aᵀ, so the block is stored kc × mc at
+ * `src` (rows at stride `lda` bytes); each k-step of a full micro-panel is MR adjacent elements.
+ */
+function packAT(p: WatPrecision): string {
+  const { s, v, bytes } = p;
+  const copies = scaledPanelCopies(p, "$from");
   return `
 (func (export "pack_a_t_${s}")
   (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $alpha ${s}) (param $dst i32)

@@ -29,7 +29,7 @@ import {
   mul,
   type WatPrecision,
 } from "./wat-text.ts";
-import { MR } from "./wat-gemm.ts";
+import { MR, scaledPanelCopies } from "./wat-gemm.ts";
 
 /** The indexed packing routines for one precision. */
 export function packIndexedWat(p: WatPrecision): string {
@@ -104,24 +104,8 @@ function packANIndexed(p: WatPrecision): string {
 function packATIndexed(p: WatPrecision): string {
   const { s, v, bytes } = p;
   const offsets = Array.from({ length: MR }, (_, i) => `$o${i}`);
-  const panelBytes = MR * bytes;
-  // Adjacent columns: whole vectors plus maybe one 8-byte half, as in pack_a_t.
-  const copies: string[] = [];
-  for (let off = 0; off + 16 <= panelBytes; off += 16) {
-    copies.push(
-      `(v128.store offset=${off} ${get("$to")} (${v}.mul ${get("$valpha")} (v128.load offset=${off} ${
-        get("$col")
-      })))`,
-    );
-  }
-  if (panelBytes % 16 === 8) {
-    const off = panelBytes - 8;
-    copies.push(
-      `(v128.store64_lane offset=${off} 0 ${get("$to")} (${v}.mul ${
-        get("$valpha")
-      } (v128.load64_zero offset=${off} ${get("$col")})))`,
-    );
-  }
+  // Adjacent columns: as in pack_a_t.
+  const copies = scaledPanelCopies(p, "$col");
   const gathered: string[] = [];
   for (let i = 0; i < MR; i++) {
     gathered.push(
