@@ -7,6 +7,7 @@
  */
 
 import { elementwiseWat } from "./wat-elementwise.ts";
+import { fusedWat } from "./wat-fused.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
 import { precisions } from "./wat-text.ts";
@@ -16,7 +17,7 @@ import { trainingWat } from "./wat-training.ts";
 export function kernelModuleWat(relaxed: boolean): string {
   const bodies = precisions(relaxed).flatMap((
     p,
-  ) => [gemmWat(p), level2Wat(p), elementwiseWat(p), trainingWat(p)]);
+  ) => [gemmWat(p), level2Wat(p), fusedWat(p), elementwiseWat(p), trainingWat(p)]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
 ${bodies.join("\n")}
@@ -63,6 +64,18 @@ export interface KernelExports {
     py: number,
   ) => void;
   ger: (pa: number, lda: number, m: number, n: number, px: number, py: number, alpha: number) => void;
+  gemv_t_ger: (
+    pa: number,
+    lda: number,
+    m: number,
+    n: number,
+    px: number,
+    alpha: number,
+    py: number,
+    pu: number,
+    pv: number,
+    gamma: number,
+  ) => void;
   bias_add: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
   bias_relu: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
   relu_backward: (pd: number, ldd: number, rows: number, cols: number, pz: number, ldz: number) => void;
@@ -82,6 +95,7 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "gemv_n",
     "gemv_t",
     "ger",
+    "gemv_t_ger",
     "bias_add",
     "bias_relu",
     "relu_backward",
