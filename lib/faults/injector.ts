@@ -104,6 +104,16 @@ export class FaultInjector {
     return true;
   }
 
+  /**
+   * Whether {@link strike} could inject at this place (a planned fault, or random faults enabled
+   * at `site`); draws nothing.
+   */
+  mayStrike(iteration: number, layer: number, phase: Phase, site: FaultSite): boolean {
+    if (!this.enabled) return false;
+    return this.#forced.has(key(iteration, layer, phase, site)) ||
+      (this.options.rate > 0 && this.options.sites.includes(site));
+  }
+
   /** The events since the last call, oldest first. */
   drain(): FaultEvent[] {
     const out = this.#events;

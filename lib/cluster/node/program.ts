@@ -333,8 +333,9 @@ export class NodeProgram {
     }
     this.#timed("comm", () => this.#transport.exchange(plan, L.forwardReceived));
     this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.forwardActive);
-    const received = L.forwardReceived.subarray(0, plan.groups * plan.length);
-    if (faults) this.#strike(l, "forward", "received", received);
+    if (faults) {
+      this.#strike(l, "forward", "received", L.forwardReceived.subarray(0, plan.groups * plan.length));
+    }
     const result = this.#compute("decode", () => {
       const tolerance = {
         scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
@@ -342,9 +343,9 @@ export class NodeProgram {
       };
       const r = this.#decode(
         L.decoder("forward", b),
-        views(received, plan.groups, plan.length),
+        L.symbolViews("forward", b),
         tolerance,
-        views(L.forwardMessages, this.code.forward.wanted.length, plan.length),
+        L.messageViews("forward", b),
       );
       gather(
         L.forwardMessages,
@@ -360,8 +361,19 @@ export class NodeProgram {
     return result;
   }
 
-  /** Backward stage of layer l: c = δ·W (b × N_{l−1}) into `out`. */
-  #backwardStage(l: number, delta: Matrix, b: number, out: Matrix, faults: boolean): DecodeResult {
+  /**
+   * Backward stage of layer l: c = δ·W (b × N_{l−1}) into `out`. With `fusedAlpha` (B = 1, the
+   * update's x̂ and δ̂ already encoded), the product also applies the block's update
+   * W̃ += α·δ̂·x̂ᵀ in the same pass over the block (bit for bit the separate kernels).
+   */
+  #backwardStage(
+    l: number,
+    delta: Matrix,
+    b: number,
+    out: Matrix,
+    faults: boolean,
+    fusedAlpha: number | null = null,
+  ): DecodeResult {
     const L = this.layers[l];
     const { layout } = L;
     const plan = L.plan("backward", b);
@@ -371,7 +383,10 @@ export class NodeProgram {
       const part = rowsOf(L.partialBackward, b);
       this.#compute("product", () => {
         this.code.backwardInput(this.node, layout, dataOf(delta, b), dataOf(din, b), b);
-        if (b === 1) this.k.gemv(true, 1, L.block, dataOf(din, 1), 0, dataOf(part, 1));
+        if (fusedAlpha !== null) {
+          const u = dataOf(L.dhat, 1);
+          this.k.gemvTransGer(1, L.block, dataOf(din, 1), dataOf(part, 1), fusedAlpha, u, dataOf(L.xhat, 1));
+        } else if (b === 1) this.k.gemv(true, 1, L.block, dataOf(din, 1), 0, dataOf(part, 1));
         else this.k.gemm(false, false, 1, din, L.block, 0, part);
       });
       const slot = this.#transport.sendSlot(plan.length);
@@ -384,8 +399,9 @@ export class NodeProgram {
     }
     this.#timed("comm", () => this.#transport.exchange(plan, L.backwardReceived));
     this.#linkSeconds += this.#linkCost(plan.length, plan.groups, L.backwardActive);
-    const received = L.backwardReceived.subarray(0, plan.groups * plan.length);
-    if (faults) this.#strike(l, "backward", "received", received);
+    if (faults) {
+      this.#strike(l, "backward", "received", L.backwardReceived.subarray(0, plan.groups * plan.length));
+    }
     const result = this.#compute("decode", () => {
       const tolerance = {
         scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
@@ -393,9 +409,9 @@ export class NodeProgram {
       };
       const r = this.#decode(
         L.decoder("backward", b),
-        views(received, plan.groups, plan.length),
+        L.symbolViews("backward", b),
         tolerance,
-        views(L.backwardMessages, this.code.backward.wanted.length, plan.length),
+        L.messageViews("backward", b),
       );
       gather(
         L.backwardMessages,
@@ -411,27 +427,46 @@ export class NodeProgram {
     return result;
   }
 
-  /** Update of layer l with δ (b × N_l) and its input x (b × N_{l−1}): block and bias. */
-  #update(l: number, alpha: number, delta: Matrix, x: Matrix, b: number, faults: boolean): void {
+  /** Encodes the update vectors x̂ and δ̂ of layer l (into the layer's `xhat`, `dhat`). */
+  #encodeUpdate(l: number, delta: Matrix, x: Matrix, b: number): void {
     const L = this.layers[l];
-    this.onPhase?.(`iteration ${this.iteration}, update of layer ${l}`);
-    const xhat = rowsOf(L.xhat, b);
-    const dhat = rowsOf(L.dhat, b);
     this.#compute("update", () => {
       this.code.updateInputs(
         this.node,
         L.layout,
         dataOf(x, b),
         dataOf(delta, b),
-        dataOf(xhat, b),
-        dataOf(dhat, b),
+        dataOf(rowsOf(L.xhat, b), b),
+        dataOf(rowsOf(L.dhat, b), b),
         b,
       );
     });
+  }
+
+  /**
+   * Update of layer l with δ (b × N_l) and its input x (b × N_{l−1}): block and bias. `fused`:
+   * the backward stage already updated the block (see {@link #fuses}).
+   */
+  #update(
+    l: number,
+    alpha: number,
+    delta: Matrix,
+    x: Matrix,
+    b: number,
+    faults: boolean,
+    fused = false,
+  ): void {
+    const L = this.layers[l];
+    this.onPhase?.(`iteration ${this.iteration}, update of layer ${l}`);
+    const xhat = rowsOf(L.xhat, b);
+    const dhat = rowsOf(L.dhat, b);
+    if (!fused) this.#encodeUpdate(l, delta, x, b);
     if (faults) this.#strike(l, "update", "update", dataOf(dhat, b));
     this.#compute("update", () => {
-      if (b === 1) this.k.ger(alpha, dataOf(dhat, 1), dataOf(xhat, 1), L.block);
-      else this.k.rankUpdate(alpha, dhat, xhat, L.block);
+      if (!fused) {
+        if (b === 1) this.k.ger(alpha, dataOf(dhat, 1), dataOf(xhat, 1), L.block);
+        else this.k.rankUpdate(alpha, dhat, xhat, L.block);
+      }
       biasUpdate(alpha, delta, L.bias);
       L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
     });
@@ -439,11 +474,28 @@ export class NodeProgram {
   }
 
   /**
+   * Whether layer l's update runs inside its backward product (one pass over the block instead of
+   * two): B = 1, a node active in the backward stage, and no fault can strike the update vector
+   * δ̂ this iteration (it must be corrupted before the block is updated). A fault drawn on the
+   * stored block in the backward phase then lands on the updated block instead of before the
+   * update: the same corruption, found at the block's next use either way.
+   */
+  #fuses(l: number, b: number): boolean {
+    return l > 0 && b === 1 && this.layers[l].backwardActive &&
+      !this.#injector.mayStrike(this.iteration, l, "update", "update");
+  }
+
+  /**
    * Decodes a stage. Tolerances derived from non-finite norms (weights or inputs that became
    * infinite) cannot test anything: the stage is uncorrectable and the vote carries the
    * non-finite flag (roll back, or stop when that repeats).
    */
-  #decode(decoder: StageDecoder, symbols: Float[], tolerance: DecodeTolerance, out: Float[]): DecodeResult {
+  #decode(
+    decoder: StageDecoder,
+    symbols: readonly Float[],
+    tolerance: DecodeTolerance,
+    out: readonly Float[],
+  ): DecodeResult {
     if (!(Number.isFinite(tolerance.scale) && Number.isFinite(tolerance.epsilon))) {
       this.#myVote[VOTE_NONFINITE] = 1;
       return {
@@ -486,9 +538,11 @@ export class NodeProgram {
     const alpha = this.#setup.training.lr / b;
     for (let l = last; l >= 0; l--) {
       const delta = rowsOf(this.#deltas[l], b);
+      const fused = this.#fuses(l, b);
+      if (fused) this.#encodeUpdate(l, delta, rowsOf(this.#acts[l], b), b);
       if (l > 0) {
         const c = rowsOf(this.#deltas[l - 1], b);
-        const r = this.#backwardStage(l, delta, b, c, true);
+        const r = this.#backwardStage(l, delta, b, c, true, fused ? alpha : null);
         this.#record("backward", l, r);
         this.#compute("nonlinear", () => {
           this.layers[l].norms.updateCols(
@@ -502,7 +556,7 @@ export class NodeProgram {
         });
         this.#strike(l - 1, "backward", "nonlinear", dataOf(c, b));
       }
-      this.#update(l, alpha, delta, rowsOf(this.#acts[l], b), b, true);
+      this.#update(l, alpha, delta, rowsOf(this.#acts[l], b), b, true, fused);
     }
     this.#updates++;
     return { lossSum: score.lossSum, correct: score.correct, samples: b };
@@ -955,11 +1009,6 @@ function rowsOf(m: Matrix, b: number): Matrix {
 /** The elements of the first `b` rows of a contiguous matrix, as a typed-array view. */
 function dataOf(m: Matrix, b: number): Float {
   return m.data.subarray(m.offset, m.offset + b * m.cols);
-}
-
-/** `count` consecutive views of `length` entries. */
-function views(a: Float, count: number, length: number): Float[] {
-  return Array.from({ length: count }, (_, i) => a.subarray(i * length, (i + 1) * length));
 }
 
 /**
