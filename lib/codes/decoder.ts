@@ -524,8 +524,7 @@ export class MdsDecoder implements StageDecoder {
       const o = out[w];
       const src = set.copyFrom[w];
       if (src >= 0) {
-        const y = symbols[src];
-        for (let l = 0; l < len; l++) o[l] = y[l];
+        o.set(symbols[src].subarray(0, len)); // a copy with o's rounding, as o[l] = y[l]
         continue;
       }
       const base = w * q;
