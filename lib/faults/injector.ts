@@ -88,8 +88,9 @@ export class FaultInjector {
    */
   strike(iteration: number, layer: number, phase: Phase, site: FaultSite, target: Float): boolean {
     if (!this.enabled) return false;
-    const k = key(iteration, layer, phase, site);
-    const forced = this.#forced.delete(k); // a planned fault strikes once, even if the iteration re-runs
+    // The key is built only while planned faults remain (no allocation per strike otherwise).
+    const k = this.#forced.size > 0 ? key(iteration, layer, phase, site) : "";
+    const forced = k !== "" && this.#forced.delete(k); // a planned fault strikes once, even if the iteration re-runs
     const drawn = this.options.rate > 0 && this.options.sites.includes(site) &&
       this.#rng.bernoulli(this.options.rate);
     if (!forced && !drawn) return false;
@@ -110,7 +111,7 @@ export class FaultInjector {
    */
   mayStrike(iteration: number, layer: number, phase: Phase, site: FaultSite): boolean {
     if (!this.enabled) return false;
-    return this.#forced.has(key(iteration, layer, phase, site)) ||
+    return (this.#forced.size > 0 && this.#forced.has(key(iteration, layer, phase, site))) ||
       (this.options.rate > 0 && this.options.sites.includes(site));
   }
 

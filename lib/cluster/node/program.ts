@@ -30,7 +30,6 @@ import type { FaultEvent, FaultInjector } from "../../faults/injector.ts";
 import { createNodeInjector } from "../../faults/node-injector.ts";
 import type { FaultSite, Phase } from "../../faults/sites.ts";
 import { fillInitialWeights } from "../../nn/init.ts";
-import { biasUpdate } from "../../nn/linear.ts";
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../../nn/softmax-cross-entropy.ts";
 import { Schedule } from "../../train/schedule.ts";
 import { type Float, Matrix } from "../../tensor/matrix.ts";
@@ -467,7 +466,7 @@ export class NodeProgram {
         if (b === 1) this.k.ger(alpha, dataOf(dhat, 1), dataOf(xhat, 1), L.block);
         else this.k.rankUpdate(alpha, dhat, xhat, L.block);
       }
-      biasUpdate(alpha, delta, L.bias);
+      this.k.addColumnSums(alpha, delta, L.bias); // bit for bit biasUpdate (lib/nn/linear.ts)
       L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
     });
     if (faults) this.#strike(l, "update", "stored", dataOf(L.block, L.block.rows));

@@ -46,7 +46,9 @@ function block(p: WatPrecision, rows: number): string {
     lines.push(`(local.set $vv (v128.load offset=${offset} ${get("$vp")}))`);
     for (let r = 0; r < rows; r++) {
       lines.push(
-        `(v128.store offset=${offset} ${get(`$r${r}`)} ${madd(p, get(`$tv${r}`), get("$vv"), get(`$a${r}`))})`,
+        `(v128.store offset=${offset} ${get(`$r${r}`)} ${
+          madd(p, get(`$tv${r}`), get("$vv"), get(`$a${r}`))
+        })`,
       );
     }
     return lines.join("\n");

@@ -6,17 +6,7 @@
  * @module
  */
 
-import {
-  add,
-  bump,
-  countDown,
-  get,
-  i32,
-  locals,
-  madd,
-  mul,
-  type WatPrecision,
-} from "./wat-text.ts";
+import { add, bump, countDown, get, i32, locals, madd, mul, type WatPrecision } from "./wat-text.ts";
 
 /** GEMV (both ways) and GER for one precision. */
 export function level2Wat(p: WatPrecision): string {
@@ -230,9 +220,9 @@ function gerBlock(p: WatPrecision, rows: number): string {
   const scalar: string[] = [];
   for (let r = 0; r < rows; r++) {
     scalar.push(
-      `(${s}.store ${get(`$r${r}`)} (${s}.add (${s}.load ${get(`$r${r}`)}) (${s}.mul ${get(`$s${r}`)} (${s}.load ${
-        get("$yp")
-      }))))`,
+      `(${s}.store ${get(`$r${r}`)} (${s}.add (${s}.load ${get(`$r${r}`)}) (${s}.mul ${
+        get(`$s${r}`)
+      } (${s}.load ${get("$yp")}))))`,
     );
   }
   const advance = (by: number) =>
