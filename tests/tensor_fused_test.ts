@@ -45,7 +45,15 @@ function check(k: WasmKernels, dtype: DType, seed: number): void {
     // Against the naive reference (float64 accumulation): within the kernels' tolerance.
     const refA = twin(a);
     const refY = new Float64Array(cols);
-    naiveGemvTransGer(alpha, refA, Float64Array.from(x), refY, gamma, Float64Array.from(u), Float64Array.from(v));
+    naiveGemvTransGer(
+      alpha,
+      refA,
+      Float64Array.from(x),
+      refY,
+      gamma,
+      Float64Array.from(u),
+      Float64Array.from(v),
+    );
 
     // Against the unfused wasm kernels: bit for bit.
     const unA = k.matrix(rows, cols, dtype);
