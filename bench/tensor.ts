@@ -208,6 +208,21 @@ export const tensorSection: BenchSection = {
         const ger = (2 * bytes) / bestSeconds(() => kernels.ger(1e-9, y, x, a), { rounds: 5 }) / 1e9;
         report({ name: `ger ${name} (read+write)`, value: ger, unit: "GB/s", goal });
         if (kernels === wasm) {
+          // The node program's fused backward product and update: one read and one write of A.
+          const xr = wasm.vector(rows, dtype).fill(0.5);
+          const yc = wasm.vector(cols, dtype);
+          const fused = (2 * bytes) /
+            bestSeconds(() => wasm.gemvTransGer(1, a, xr, yc, 1e-9, y, x), { rounds: 5 }) / 1e9;
+          report({ name: `gemvᵀ + ger fused ${name} (read+write)`, value: fused, unit: "GB/s", goal });
+          const separate = bestSeconds(() => {
+            wasm.gemv(true, 1, a, xr, 0, yc);
+            wasm.ger(1e-9, y, x, a);
+          }, { rounds: 5 });
+          report({
+            name: `gemvᵀ + ger ${name}: separate ÷ fused time`,
+            value: separate / ((2 * bytes) / fused / 1e9),
+            unit: "×",
+          });
           // The authors' B = 1 step streams every block three times (forward, backward, update):
           // 784·10000 + 10000·10000 + 10000·10 weights.
           const weights = 784 * 10000 + 10000 * 10000 + 10000 * 10;

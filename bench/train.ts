@@ -7,7 +7,8 @@
  * Wall time, modelled time (Σ over phases of the slowest node's busy time plus the link model, as
  * the node program reports it in `modelled_seconds`) and the process's CPU time per node (a
  * figure that other load on the machine disturbs less than the two clocks) per iteration; goal
- * ≤ 1.15. Each figure is the best of several timed spans after a warm-up span. On a machine with
+ * ≤ 1.15. Both runs are started together and their timed spans alternate (so that changes of the
+ * machine's load affect both alike); each figure is the best of its spans after a warm-up span. On a machine with
  * fewer cores than nodes the wall time measures the total work of all nodes, which grows with
  * their number (38 against 20), so only the modelled and per-node figures compare what a cluster
  * with a core per node would see.
@@ -86,37 +87,38 @@ function modelled(strategy: Strategy): number {
   return Number(strategy.summary().modelled_seconds ?? 0);
 }
 
-/** Best wall and modelled seconds per iteration over `rounds` spans of `span` iterations. */
-async function iterationSeconds(
-  config: TrainConfig,
-  warmup: number,
-  span: number,
-  rounds: number,
-): Promise<{ wall: number; modelled: number; cpu: number; nodes: number; phases: string }> {
-  const context = await contextOf(config);
-  const strategy = await createDistributed(context);
-  try {
-    await strategy.train(0, warmup);
-    let wall = Infinity;
-    let model = Infinity;
-    let cpu = Infinity;
-    let at = warmup;
-    for (let r = 0; r < rounds; r++) {
-      const m0 = modelled(strategy);
-      const c0 = cpuSeconds() ?? NaN;
-      const t0 = performance.now();
-      await strategy.train(at, at + span);
-      wall = Math.min(wall, (performance.now() - t0) / 1000 / span);
-      cpu = Math.min(cpu, ((cpuSeconds() ?? NaN) - c0) / span / strategy.nodes);
-      model = Math.min(model, (modelled(strategy) - m0) / span);
-      at += span;
-    }
-    const phases = Object.entries(strategy.summary().modelled_phase_seconds as Record<string, number>)
-      .map(([k, v]) => `${k} ${(1000 * v / at).toFixed(2)}`).join(", ");
-    return { wall, modelled: model, cpu, nodes: strategy.nodes, phases };
-  } finally {
-    await strategy.close();
-  }
+/** A started strategy whose timed spans the `train` section interleaves with another's. */
+interface Timed {
+  readonly strategy: Strategy;
+  at: number;
+  wall: number;
+  modelled: number;
+  cpu: number;
+}
+
+/** Starts a strategy and runs its warm-up iterations. */
+async function startTimed(config: TrainConfig, warmup: number): Promise<Timed> {
+  const strategy = await createDistributed(await contextOf(config));
+  await strategy.train(0, warmup);
+  return { strategy, at: warmup, wall: Infinity, modelled: Infinity, cpu: Infinity };
+}
+
+/** One timed span of `span` iterations; keeps the best wall, modelled and CPU-per-node figures. */
+async function timeSpan(t: Timed, span: number): Promise<void> {
+  const m0 = modelled(t.strategy);
+  const c0 = cpuSeconds() ?? NaN;
+  const t0 = performance.now();
+  await t.strategy.train(t.at, t.at + span);
+  t.wall = Math.min(t.wall, (performance.now() - t0) / 1000 / span);
+  t.cpu = Math.min(t.cpu, ((cpuSeconds() ?? NaN) - c0) / span / t.strategy.nodes);
+  t.modelled = Math.min(t.modelled, (modelled(t.strategy) - m0) / span);
+  t.at += span;
+}
+
+/** The slowest node's mean milliseconds per phase and iteration, as one line. */
+function phasesOf(t: Timed): string {
+  return Object.entries(t.strategy.summary().modelled_phase_seconds as Record<string, number>)
+    .map(([k, v]) => `${k} ${(1000 * v / t.at).toFixed(2)}`).join(", ");
 }
 
 /** Environment knobs of the `train` section (iterations per timed span, spans). */
@@ -169,22 +171,28 @@ export const trainSection: BenchSection = {
         blockShapes(codenet)
       }; best of ${rounds} spans of ${span} iterations`,
     );
-    const c = await iterationSeconds(codenet, warmup, span, rounds);
-    report({ name: `codenet ${c.nodes} nodes, wall per iteration`, value: c.wall * 1000, unit: "ms" });
-    report({
-      name: `codenet ${c.nodes} nodes, modelled per iteration`,
-      value: c.modelled * 1000,
-      unit: "ms",
-    });
-    console.log(`  codenet slowest node per phase, ms per iteration (mean over the run): ${c.phases}`);
-    const u = await iterationSeconds(uncoded, warmup, span, rounds);
-    console.log(`  uncoded slowest node per phase, ms per iteration (mean over the run): ${u.phases}`);
-    report({ name: `uncoded ${u.nodes} nodes, wall per iteration`, value: u.wall * 1000, unit: "ms" });
-    report({
-      name: `uncoded ${u.nodes} nodes, modelled per iteration`,
-      value: u.modelled * 1000,
-      unit: "ms",
-    });
+    // Both runs live at once and their spans alternate, so that changes of the machine's load
+    // during the section affect both alike; each figure is the best of its spans.
+    const c = await startTimed(codenet, warmup);
+    let u: Timed | undefined;
+    try {
+      u = await startTimed(uncoded, warmup);
+      for (let r = 0; r < rounds; r++) {
+        await timeSpan(c, span);
+        await timeSpan(u, span);
+      }
+    } finally {
+      await c.strategy.close();
+      await u?.strategy.close();
+    }
+    const cn = c.strategy.nodes;
+    const un = u.strategy.nodes;
+    report({ name: `codenet ${cn} nodes, wall per iteration`, value: c.wall * 1000, unit: "ms" });
+    report({ name: `codenet ${cn} nodes, modelled per iteration`, value: c.modelled * 1000, unit: "ms" });
+    console.log(`  codenet slowest node per phase, ms per iteration (mean over the run): ${phasesOf(c)}`);
+    console.log(`  uncoded slowest node per phase, ms per iteration (mean over the run): ${phasesOf(u)}`);
+    report({ name: `uncoded ${un} nodes, wall per iteration`, value: u.wall * 1000, unit: "ms" });
+    report({ name: `uncoded ${un} nodes, modelled per iteration`, value: u.modelled * 1000, unit: "ms" });
     report({ name: `codenet CPU per node per iteration`, value: c.cpu * 1000, unit: "ms" });
     report({ name: `uncoded CPU per node per iteration`, value: u.cpu * 1000, unit: "ms" });
     report({

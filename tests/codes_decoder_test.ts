@@ -1,6 +1,6 @@
 import { Rng } from "../lib/random/rng.ts";
 import type { Float } from "../lib/tensor/matrix.ts";
-import type { DecodeMode } from "../lib/codes/decoder.ts";
+import { type DecodeMode, MdsDecoder } from "../lib/codes/decoder.ts";
 import { chebyshevVandermonde, systematicGenerator } from "../lib/codes/generators.ts";
 import { gridCode } from "../lib/codes/grid.ts";
 import { polyDotCode } from "../lib/codes/polydot.ts";
@@ -233,5 +233,42 @@ Deno.test("adversarial: colluding errors (one entry, parts of one codeword) with
     assert.equal(r.verdict, "corrected", r.reason);
     assert.deepEqual(r.located, support);
     out.forEach((o, i) => assert.ok(relativeDifference(o, messages[i]) < 1e-12));
+  }
+});
+
+Deno.test("the one-pass clean test gives the full syndrome test's verdicts, margins and outputs", () => {
+  const grid = gridCode({ pr: 7, qr: 5, pc: 6, qc: 4 });
+  const stages: StageCode[] = [grid.forward, grid.backward, polyDotCode({ m: 2, n: 2, p: 12 }).forward];
+  const rng = Rng.named(17, "decoder-quick");
+  for (const stage of stages) {
+    for (const dtype of ["float32", "float64"] as const) {
+      for (let trialIndex = 0; trialIndex < 12; trialIndex++) {
+        const length = 1 + rng.int(300);
+        const messages = randomMessages(rng, stage.Q, length, logUniform(rng, 1e-3, 1e3));
+        const symbols = encodeSymbols(stage, messages, dtype);
+        // Clean, one error (small, masked, or large), two errors, or a zero message.
+        const kind = trialIndex % 4;
+        if (kind === 1) addDenseError(rng, symbols[rng.int(stage.P)], logUniform(rng, 1e-9, 1e2));
+        if (kind === 2) {
+          for (const p of rng.sample(stage.P, 2)) addDenseError(rng, symbols[p], logUniform(rng, 1e-6, 1e2));
+        }
+        if (kind === 3) symbols.forEach((s) => s.fill(0));
+        const tol = storedTolerance(
+          stage,
+          kind === 3 ? randomMessages(rng, stage.Q, length) : messages,
+          dtype,
+        );
+        const decode = (quickCheck: boolean) => {
+          const out = outputs(stage.Q, length);
+          const r = new MdsDecoder(stage.generator, { length, quickCheck }).decode(symbols, null, tol, out);
+          return { r, out };
+        };
+        const fast = decode(true);
+        const full = decode(false);
+        const what = `${stage.name} (${stage.P},${stage.Q}) ${dtype} length ${length} kind ${kind}`;
+        assert.deepEqual(fast.r, full.r, what);
+        assert.deepEqual(fast.out, full.out, what);
+      }
+    }
   }
 });

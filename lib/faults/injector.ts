@@ -144,13 +144,16 @@ export class FaultInjector {
    */
   strike(iteration: number, layer: number, phase: Phase, site: FaultSite, target: Float): boolean {
     if (!this.enabled) return false;
-    const k = key(iteration, layer, phase, site);
+    // The key is built only when planned faults exist or visits are counted (no allocation per
+    // strike otherwise).
+    const counted = this.options.record || this.#attempts;
+    const k = this.#planned.size > 0 || counted ? key(iteration, layer, phase, site) : "";
     let visit = 0;
-    if (this.options.record || this.#attempts) {
+    if (counted) {
       visit = this.#visits.get(k) ?? 0;
       this.#visits.set(k, visit + 1);
     }
-    const planned = this.#takePlanned(k, visit);
+    const planned = this.#planned.size > 0 ? this.#takePlanned(k, visit) : undefined;
     const forced = planned !== undefined;
     const drawn = this.options.rate > 0 && this.options.sites.includes(site) &&
       this.#rng.bernoulli(this.options.rate);
@@ -179,6 +182,16 @@ export class FaultInjector {
       ...(changes !== undefined ? { changes, attempt: visit } : {}),
     });
     return true;
+  }
+
+  /**
+   * Whether {@link strike} could inject at this place (a planned fault, or random faults enabled
+   * at `site`); draws nothing.
+   */
+  mayStrike(iteration: number, layer: number, phase: Phase, site: FaultSite): boolean {
+    if (!this.enabled) return false;
+    return (this.#planned.size > 0 && this.#planned.has(key(iteration, layer, phase, site))) ||
+      (this.options.rate > 0 && this.options.sites.includes(site));
   }
 
   /** The events since the last call, oldest first. */

@@ -46,7 +46,8 @@ export class NodeLayer {
   readonly backwardReceived: Float;
   readonly forwardMessages: Float;
   readonly backwardMessages: Float;
-  readonly #decoders = new Map<string, StageDecoder>();
+  /** Per stage and batch size (key `2·b + stage`): decoder, exchange plan, symbol and message views. */
+  readonly #stages = new Map<number, StageBuffers>();
 
   constructor(
     readonly index: number,
@@ -89,21 +90,44 @@ export class NodeLayer {
 
   /** The exchange plan of a stage for a batch of `b` samples. */
   plan(stage: "forward" | "backward", b: number): ExchangePlan {
-    const groups = stage === "forward" ? this.code.forwardGroups() : this.code.backwardGroups();
-    const length = b * (stage === "forward" ? this.layout.forwardLength : this.layout.backwardLength);
-    return { groups: groups.length, length, contributors: groups };
+    return this.#stage(stage, b).plan;
   }
 
   /** The decoder of a stage for `b` samples (built once per distinct batch size). */
   decoder(stage: "forward" | "backward", b: number): StageDecoder {
-    const key = `${stage}/${b}`;
-    let d = this.#decoders.get(key);
-    if (!d) {
-      const length = b * (stage === "forward" ? this.layout.forwardLength : this.layout.backwardLength);
-      d = (stage === "forward" ? this.code.forward : this.code.backward).decoder({ length, mode: this.mode });
-      this.#decoders.set(key, d);
+    return this.#stage(stage, b).decoder;
+  }
+
+  /** Views of the received symbols (one per group) of a stage for `b` samples. */
+  symbolViews(stage: "forward" | "backward", b: number): readonly Float[] {
+    return this.#stage(stage, b).symbols;
+  }
+
+  /** Views of the decoded message rows (one per wanted row) of a stage for `b` samples. */
+  messageViews(stage: "forward" | "backward", b: number): readonly Float[] {
+    return this.#stage(stage, b).messages;
+  }
+
+  /** What a stage needs per batch size, made once (no allocation per step). */
+  #stage(stage: "forward" | "backward", b: number): StageBuffers {
+    const key = 2 * b + (stage === "forward" ? 0 : 1);
+    let s = this.#stages.get(key);
+    if (!s) {
+      const forward = stage === "forward";
+      const groups = forward ? this.code.forwardGroups() : this.code.backwardGroups();
+      const length = b * (forward ? this.layout.forwardLength : this.layout.backwardLength);
+      const stageCode = forward ? this.code.forward : this.code.backward;
+      const received = forward ? this.forwardReceived : this.backwardReceived;
+      const messages = forward ? this.forwardMessages : this.backwardMessages;
+      s = {
+        plan: { groups: groups.length, length, contributors: groups },
+        decoder: stageCode.decoder({ length, mode: this.mode }),
+        symbols: views(received, groups.length, length),
+        messages: views(messages, stageCode.wanted.length, length),
+      };
+      this.#stages.set(key, s);
     }
-    return d;
+    return s;
   }
 
   /** Saves block, bias and norms as the verified checkpoint. */
@@ -119,6 +143,19 @@ export class NodeLayer {
     this.bias.set(this.biasSnapshot);
     this.norms.copyFrom(this.normsSnapshot);
   }
+}
+
+/** A stage's cached plan, decoder and views for one batch size. */
+interface StageBuffers {
+  readonly plan: ExchangePlan;
+  readonly decoder: StageDecoder;
+  readonly symbols: readonly Float[];
+  readonly messages: readonly Float[];
+}
+
+/** `count` consecutive views of `length` entries. */
+function views(a: Float, count: number, length: number): Float[] {
+  return Array.from({ length: count }, (_, i) => a.subarray(i * length, (i + 1) * length));
 }
 
 function copyMatrix(from: Matrix, to: Matrix): void {

@@ -74,6 +74,12 @@ export interface WasmKernels extends Kernels {
   readonly memory: WebAssembly.Memory;
   /** The compiled kernel module (post it to a Worker to skip assembly and compilation there). */
   readonly module: WebAssembly.Module;
+  /**
+   * The fused B = 1 backward product and update, in one pass over A: y ← α·Aᵀ·x, then
+   * A ← A + γ·u·vᵀ. Bit for bit `gemv(true, α, A, x, 0, y)` followed by `ger(γ, u, v, A)`;
+   * reference: `naiveGemvTransGer` (lib/tensor/naive-fused.ts). y must not overlap A, u or v.
+   */
+  gemvTransGer(alpha: number, a: Matrix, x: Float, y: Float, gamma: number, u: Float, v: Float): void;
 }
 
 /**
@@ -178,6 +184,34 @@ class WasmKernelSet implements WasmKernels {
       this.#address(sx),
       this.#address(sy),
       alpha,
+    );
+    staging.end();
+  }
+
+  gemvTransGer(alpha: number, a: Matrix, x: Float, y: Float, gamma: number, u: Float, v: Float): void {
+    checkGemvShapes(true, a, x, y);
+    checkGerShapes(u, v, a);
+    checkSameDtype("gemvTransGer", a, x, y, u, v);
+    const staging = this.#staging;
+    staging.begin();
+    const [sa, sx, sy, su, sv] = [
+      staging.matrix(a, true),
+      staging.vector(x),
+      staging.vector(y, true),
+      staging.vector(u),
+      staging.vector(v),
+    ];
+    this.#wasm[a.dtype].gemv_t_ger(
+      this.#address(sa),
+      sa.ld * sa.data.BYTES_PER_ELEMENT,
+      sa.rows,
+      sa.cols,
+      this.#address(sx),
+      alpha,
+      this.#address(sy),
+      this.#address(su),
+      this.#address(sv),
+      gamma,
     );
     staging.end();
   }

@@ -6,18 +6,7 @@
  * @module
  */
 
-import {
-  add,
-  bump,
-  countDown,
-  forRange,
-  get,
-  i32,
-  locals,
-  madd,
-  mul,
-  type WatPrecision,
-} from "./wat-text.ts";
+import { add, bump, countDown, get, i32, locals, madd, mul, type WatPrecision } from "./wat-text.ts";
 
 /** GEMV (both ways) and GER for one precision. */
 export function level2Wat(p: WatPrecision): string {
@@ -204,46 +193,71 @@ function gemvT(p: WatPrecision): string {
     (br $row_next))))`;
 }
 
-/** `ger_<t>(pa, lda, m, n, px, py, alpha)`: A ← A + α·x·yᵀ for A m × n (row stride lda bytes). */
-function ger(p: WatPrecision): string {
+/** A[i+r][·] += (α·x[i+r])·y[·] for `rows` rows starting at $i, sharing each load of y. */
+function gerBlock(p: WatPrecision, rows: number): string {
   const { s, v, bytes, lanes } = p;
-  const update = (offset: number) =>
-    `(v128.store offset=${offset} ${get("$row")} ${
-      madd(
-        p,
-        get("$sv"),
-        `(v128.load offset=${offset} ${get("$yp")})`,
-        `(v128.load offset=${offset} ${get("$row")})`,
-      )
-    })`;
-  const advance = (by: number) => `${bump("$row", i32(by))}\n${bump("$yp", i32(by))}`;
+  const setup: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    setup.push(
+      `(local.set $r${r} ${add(get("$pa"), mul(add(get("$i"), i32(r)), get("$lda")))})`,
+      `(local.set $s${r} (${s}.mul ${get("$alpha")} (${s}.load ${
+        add(get("$px"), mul(add(get("$i"), i32(r)), i32(bytes)))
+      })))`,
+      `(local.set $sv${r} (${v}.splat ${get(`$s${r}`)}))`,
+    );
+  }
+  const step = (offset: number) => {
+    const lines = [`(local.set $yv (v128.load offset=${offset} ${get("$yp")}))`];
+    for (let r = 0; r < rows; r++) {
+      lines.push(
+        `(v128.store offset=${offset} ${get(`$r${r}`)} ${
+          madd(p, get(`$sv${r}`), get("$yv"), `(v128.load offset=${offset} ${get(`$r${r}`)})`)
+        })`,
+      );
+    }
+    return lines.join("\n");
+  };
+  const scalar: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    scalar.push(
+      `(${s}.store ${get(`$r${r}`)} (${s}.add (${s}.load ${get(`$r${r}`)}) (${s}.mul ${
+        get(`$s${r}`)
+      } (${s}.load ${get("$yp")}))))`,
+    );
+  }
+  const advance = (by: number) =>
+    [...Array.from({ length: rows }, (_, r) => bump(`$r${r}`, i32(by))), bump("$yp", i32(by))].join("\n");
+  return `${setup.join("\n")}
+  (local.set $yp ${get("$py")})
+  (local.set $q ${get("$n")})
+  ${countDown("$q", 2 * lanes, `${step(0)}\n${step(16)}\n${advance(32)}`)}
+  ${countDown("$q", lanes, `${step(0)}\n${advance(16)}`)}
+  ${countDown("$q", 1, `${scalar.join("\n")}\n${advance(bytes)}`)}`;
+}
+
+/**
+ * `ger_<t>(pa, lda, m, n, px, py, alpha)`: A ← A + α·x·yᵀ for A m × n (row stride lda bytes),
+ * ROWS rows at a time (each element's expression is the same whatever the grouping).
+ */
+function ger(p: WatPrecision): string {
+  const { s } = p;
+  const perRow = (prefix: string) => Array.from({ length: ROWS }, (_, r) => `${prefix}${r}`);
   return `
 (func (export "ger_${s}")
   (param $pa i32) (param $lda i32) (param $m i32) (param $n i32) (param $px i32) (param $py i32)
   (param $alpha ${s})
-  ${locals("i32", ["$i", "$q", "$row", "$yp"])}
-  (local $sx ${s}) (local $sv v128)
-  ${
-    forRange(
-      "$i",
-      get("$m"),
-      1,
-      `(local.set $sx (${s}.mul ${get("$alpha")} (${s}.load ${add(get("$px"), mul(get("$i"), i32(bytes)))})))
-      (local.set $sv (${v}.splat ${get("$sx")}))
-      (local.set $row ${add(get("$pa"), mul(get("$i"), get("$lda")))})
-      (local.set $yp ${get("$py")})
-      (local.set $q ${get("$n")})
-      ${countDown("$q", 2 * lanes, `${update(0)}\n${update(16)}\n${advance(32)}`)}
-      ${countDown("$q", lanes, `${update(0)}\n${advance(16)}`)}
-      ${
-        countDown(
-          "$q",
-          1,
-          `(${s}.store ${get("$row")} (${s}.add (${s}.load ${get("$row")}) (${s}.mul ${
-            get("$sx")
-          } (${s}.load ${get("$yp")}))))\n${advance(bytes)}`,
-        )
-      }`,
-    )
-  })`;
+  ${locals("i32", ["$i", "$q", "$yp", ...perRow("$r")])}
+  ${locals(s, perRow("$s"))}
+  ${locals("v128", ["$yv", ...perRow("$sv")])}
+  (local.set $i (i32.const 0))
+  (block $rows_done (loop $rows_next
+    (br_if $rows_done (i32.gt_s ${add(get("$i"), i32(ROWS))} ${get("$m")}))
+    ${gerBlock(p, ROWS)}
+    ${bump("$i", i32(ROWS))}
+    (br $rows_next)))
+  (block $row_done (loop $row_next
+    (br_if $row_done (i32.ge_s ${get("$i")} ${get("$m")}))
+    ${gerBlock(p, 1)}
+    ${bump("$i", i32(1))}
+    (br $row_next))))`;
 }

@@ -7,6 +7,7 @@
  */
 
 import { elementwiseWat } from "./wat-elementwise.ts";
+import { fusedWat } from "./wat-fused.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
 import { packIndexedWat } from "./wat-pack-indexed.ts";
@@ -23,6 +24,7 @@ export function kernelModuleWat(relaxed: boolean): string {
     packIndexedWat(p),
     sparseInputWat(p),
     level2Wat(p),
+    fusedWat(p),
     elementwiseWat(p),
     trainingWat(p),
   ]);
@@ -160,6 +162,18 @@ export interface KernelExports {
     py: number,
   ) => void;
   ger: (pa: number, lda: number, m: number, n: number, px: number, py: number, alpha: number) => void;
+  gemv_t_ger: (
+    pa: number,
+    lda: number,
+    m: number,
+    n: number,
+    px: number,
+    alpha: number,
+    py: number,
+    pu: number,
+    pv: number,
+    gamma: number,
+  ) => void;
   bias_add: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
   bias_relu: (px: number, ldx: number, rows: number, cols: number, pb: number) => void;
   relu_backward: (pd: number, ldd: number, rows: number, cols: number, pz: number, ldz: number) => void;
@@ -187,6 +201,7 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "gemv_n",
     "gemv_t",
     "ger",
+    "gemv_t_ger",
     "bias_add",
     "bias_relu",
     "relu_backward",
