@@ -126,27 +126,38 @@ export interface InjectionLog {
   readonly trials: RecordedTrial[];
 }
 
-function fail(where: string, what: string): never {
+/** Throws the one-line UsageError of a malformed log: `<file>:<line>: <what>`. */
+export function fail(where: string, what: string): never {
   throw new UsageError(`${where}: ${what}`);
 }
 
-function integer(v: unknown, where: string, what: string): number {
+/** `v` as an integer ≥ 0, or a {@link fail} naming `what`. */
+export function integer(v: unknown, where: string, what: string): number {
   if (!(typeof v === "number" && Number.isInteger(v) && v >= 0)) {
     fail(where, `${what} must be an integer ≥ 0`);
   }
   return v as number;
 }
 
-function entry(v: unknown, where: string): EntryChange {
+/** `v` as a number (finite, or NaN/±Inf as {@link encodeNumber} writes them), or a {@link fail}. */
+export function number(v: unknown, where: string, what: string): number {
+  const n = decodeNumber(v);
+  if (n === undefined) fail(where, `${what} must be a number`);
+  return n;
+}
+
+/** One changed entry `{index, old, new, bits?}` of a log line. */
+export function entryChange(v: unknown, where: string): EntryChange {
   const e = v as Record<string, unknown>;
-  const old = decodeNumber(e?.old);
-  const now = decodeNumber(e?.new);
-  if (old === undefined || now === undefined) fail(where, "an entry needs numeric old and new values");
+  if (typeof e !== "object" || e === null) fail(where, "a changed entry must be an object {index, old, new}");
   const index = integer(e.index, where, "entry index");
-  if (e.bits !== undefined && !(Array.isArray(e.bits) && e.bits.every((b) => Number.isInteger(b)))) {
-    fail(where, "entry bits must be a list of integers");
+  const old = number(e.old, where, "an entry's old value");
+  const now = number(e.new, where, "an entry's new value");
+  if (e.bits === undefined) return { index, old, new: now };
+  if (!(Array.isArray(e.bits) && e.bits.every((b) => Number.isInteger(b) && b >= 0 && b < 64))) {
+    fail(where, "entry bits must be a list of bit indices");
   }
-  return e.bits === undefined ? { index, old, new: now } : { index, old, new: now, bits: e.bits as number[] };
+  return { index, old, new: now, bits: e.bits as number[] };
 }
 
 /** Parses the text of an `injections.jsonl` (UsageError with the file and line on malformed input). */
@@ -194,7 +205,7 @@ export function parseInjectionLog(text: string, file = "injections.jsonl"): Inje
       pending.push({
         symbol: integer(o.symbol, where, "symbol"),
         erased: o.erased === true,
-        entries: (o.entries as unknown[]).map((e) => entry(e, where)),
+        entries: (o.entries as unknown[]).map((e) => entryChange(e, where)),
         detect: decodeNumber(o.detect) ?? NaN,
       });
     } else if (o.type === "trial") {

@@ -16,7 +16,7 @@ import type { ForcedFault } from "../faults/injector.ts";
 import type { EntryChange } from "../faults/model.ts";
 import { type FaultSite, type Phase, PHASES } from "../faults/sites.ts";
 import { FAULT_SITES } from "../train/config.ts";
-import { decodeNumber, INJECTION_LOG_VERSION } from "./injection-log.ts";
+import { entryChange, fail, INJECTION_LOG_VERSION, integer, number } from "./injection-log.ts";
 import { type Outcome, OUTCOMES } from "./outcome.ts";
 import type { TrainCampaignConfig } from "./train-config.ts";
 
@@ -57,23 +57,6 @@ export interface TrainInjectionLog {
   readonly trials: RecordedTrainTrial[];
 }
 
-function fail(where: string, what: string): never {
-  throw new UsageError(`${where}: ${what}`);
-}
-
-function integer(v: unknown, where: string, what: string): number {
-  if (!(typeof v === "number" && Number.isInteger(v) && v >= 0)) {
-    fail(where, `${what} must be an integer ≥ 0`);
-  }
-  return v as number;
-}
-
-function number(v: unknown, where: string, what: string): number {
-  const n = decodeNumber(v);
-  if (n === undefined) fail(where, `${what} must be a number`);
-  return n;
-}
-
 function phaseOf(v: unknown, where: string): Phase {
   if (!(PHASES as readonly unknown[]).includes(v)) fail(where, `unknown phase ${JSON.stringify(v)}`);
   return v as Phase;
@@ -84,19 +67,6 @@ function siteOf(v: unknown, where: string): FaultSite {
     fail(where, `unknown fault site ${JSON.stringify(v)}`);
   }
   return v as FaultSite;
-}
-
-function change(v: unknown, where: string): EntryChange {
-  const e = v as Record<string, unknown>;
-  if (typeof e !== "object" || e === null) fail(where, "a change must be an object {index, old, new}");
-  const index = integer(e.index, where, "change index");
-  const old = number(e.old, where, "a change's old value");
-  const now = number(e.new, where, "a change's new value");
-  if (e.bits === undefined) return { index, old, new: now };
-  if (!(Array.isArray(e.bits) && e.bits.every((b) => Number.isInteger(b) && b >= 0 && b < 64))) {
-    fail(where, "change bits must be a list of bit indices");
-  }
-  return { index, old, new: now, bits: e.bits as number[] };
 }
 
 function fault(o: Record<string, unknown>, where: string): RecordedTrainFault {
@@ -118,7 +88,7 @@ function fault(o: Record<string, unknown>, where: string): RecordedTrainFault {
   const attempt = o.attempt === undefined ? {} : { attempt: integer(o.attempt, where, "attempt") };
   if (o.changes === undefined) return { ...base, ...attempt };
   if (!Array.isArray(o.changes)) fail(where, "changes must be a list");
-  return { ...base, ...attempt, changes: o.changes.map((c) => change(c, where)) };
+  return { ...base, ...attempt, changes: o.changes.map((c) => entryChange(c, where)) };
 }
 
 function planned(v: unknown, where: string): ForcedFault {
