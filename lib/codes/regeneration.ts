@@ -63,13 +63,8 @@ function combination(g: Matrix, target: number, sources: readonly number[]): num
 export function regenerate(plan: RegenerationPlan, blocks: readonly Matrix[], out: Matrix): void {
   const acc = new Float64Array(out.cols);
   for (let i = 0; i < out.rows; i++) {
-    acc.fill(0);
-    plan.sources.forEach((src, k) => {
-      const c = plan.coefficients[k];
-      const row = blocks[src].row(i);
-      for (let j = 0; j < out.cols; j++) acc[j] += c * row[j];
-    });
-    out.row(i).set(acc);
+    combineRow(plan.sources, plan.coefficients, blocks, i, acc);
+    out.data.set(acc, out.offset + i * out.ld);
   }
 }
 
@@ -77,34 +72,64 @@ export function regenerate(plan: RegenerationPlan, blocks: readonly Matrix[], ou
  * Rebuilds `out` by `plan` from `blocks` and, where the plan has a cross-check, rebuilds it again
  * from the check's peers: false when the two differ by more than rounding can explain (relative
  * to Σ|c|·max|block| of both combinations: 1e-2 in float32, whose stored blocks drift apart by
- * rounding over many updates, 1e-8 in float64), i.e. a peer's block is corrupted too.
+ * rounding over many updates, 1e-8 in float64), i.e. a peer's block is corrupted too. Works row by
+ * row (two float64 rows of scratch, no block-sized allocation); on false, `out` is partly rebuilt.
  */
 export function regenerateChecked(plan: RegenerationPlan, blocks: readonly Matrix[], out: Matrix): boolean {
-  regenerate(plan, blocks, out);
-  if (!plan.check) return true;
-  const check = new Matrix(
-    out.data instanceof Float32Array
-      ? new Float32Array(out.rows * out.cols)
-      : new Float64Array(out.rows * out.cols),
-    out.rows,
-    out.cols,
-  );
-  regenerate({ node: plan.node, ...plan.check }, blocks, check);
-  const maxAbs = (m: Matrix) => {
-    let v = 0;
-    for (let i = 0; i < m.rows; i++) for (const x of m.row(i)) v = Math.max(v, Math.abs(x));
-    return v;
-  };
+  const { check } = plan;
+  if (!check) {
+    regenerate(plan, blocks, out);
+    return true;
+  }
+  const peak = new Map<number, number>();
+  for (const s of new Set([...plan.sources, ...check.sources])) peak.set(s, maxAbs(blocks[s]));
   let scale = 0;
-  plan.sources.forEach((s, k) => (scale += Math.abs(plan.coefficients[k]) * maxAbs(blocks[s])));
-  plan.check.sources.forEach((s, k) => (scale += Math.abs(plan.check!.coefficients[k]) * maxAbs(blocks[s])));
+  plan.sources.forEach((s, k) => (scale += Math.abs(plan.coefficients[k]) * peak.get(s)!));
+  check.sources.forEach((s, k) => (scale += Math.abs(check.coefficients[k]) * peak.get(s)!));
   const tolerance = (out.data instanceof Float32Array ? 1e-2 : 1e-8) * scale;
+  const acc = new Float64Array(out.cols);
+  const other = new Float64Array(out.cols);
+  const stored = out.data instanceof Float32Array ? new Float32Array(2) : new Float64Array(2);
   for (let i = 0; i < out.rows; i++) {
-    const a = out.row(i);
-    const b = check.row(i);
+    combineRow(plan.sources, plan.coefficients, blocks, i, acc);
+    combineRow(check.sources, check.coefficients, blocks, i, other);
     for (let j = 0; j < out.cols; j++) {
-      if (!(Math.abs(a[j] - b[j]) <= tolerance)) return false;
+      // Both compared as stored (rounded to the block's type), as the two rebuilt blocks were.
+      stored[0] = acc[j];
+      stored[1] = other[j];
+      if (!(Math.abs(stored[0] - stored[1]) <= tolerance)) return false;
     }
+    out.data.set(acc, out.offset + i * out.ld);
   }
   return true;
+}
+
+/** acc = Σ_k coefficients[k] · row i of blocks[sources[k]], in that order, in float64. */
+function combineRow(
+  sources: readonly number[],
+  coefficients: readonly number[],
+  blocks: readonly Matrix[],
+  i: number,
+  acc: Float64Array,
+): void {
+  acc.fill(0);
+  const n = acc.length;
+  for (let k = 0; k < sources.length; k++) {
+    const c = coefficients[k];
+    const m = blocks[sources[k]];
+    const data = m.data;
+    const at = m.offset + i * m.ld;
+    for (let j = 0; j < n; j++) acc[j] += c * data[at + j];
+  }
+}
+
+/** max |entry| of a matrix. */
+function maxAbs(m: Matrix): number {
+  let v = 0;
+  const data = m.data;
+  for (let i = 0; i < m.rows; i++) {
+    const at = m.offset + i * m.ld;
+    for (let j = 0; j < m.cols; j++) v = Math.max(v, Math.abs(data[at + j]));
+  }
+  return v;
 }
