@@ -301,6 +301,41 @@ Deno.test("float32 blocks: node products in float32 storage decode within float3
   assertClose(run.out, product(w, x, 1, false), 1e-5);
 });
 
+Deno.test("encoding in row bands (RowChunk) writes the same blocks as encoding the whole W", () => {
+  for (const [name, make] of CODES) {
+    const code = make();
+    const rng = Rng.named(23, name);
+    const w = randomMatrix(rng, ROWS, COLS);
+    const layout = code.layout(ROWS, COLS);
+    const { rows } = layout;
+    for (const height of [1, 2, rows.size]) {
+      for (let id = 0; id < code.nodes; id++) {
+        const whole = code.encodeBlock(id, w, layout);
+        const banded = Matrix.zeros(layout.blockRows, layout.blockCols, "float64");
+        banded.data.fill(NaN);
+        for (let from = 0; from < rows.size; from += height) {
+          const to = Math.min(rows.size, from + height);
+          // Rows [from, to) of every row block stacked, zero rows where a block is padded.
+          const band = Matrix.zeros(rows.parts * (to - from), COLS, "float64");
+          for (let i = 0; i < rows.parts; i++) {
+            for (let k = from; k < Math.min(to, rows.length(i)); k++) {
+              band.row(i * (to - from) + k - from).set(w.row(rows.start(i) + k));
+            }
+          }
+          code.encodeBlock(id, band, layout, banded, { from, to });
+        }
+        assert.deepEqual(banded.data, whole.data, `${name}, node ${id}, bands of ${height}`);
+      }
+    }
+  }
+  const code = CODES[0][1]();
+  const layout = code.layout(ROWS, COLS);
+  assert.throws(
+    () => code.encodeBlock(0, Matrix.zeros(2, COLS, "float64"), layout, undefined, { from: 0, to: 2 }),
+    /row chunk/,
+  );
+});
+
 Deno.test("regeneration with a cross-check: agrees on clean peers, refuses when any peer it reads is corrupted", () => {
   for (const [name, make] of CODES) {
     const code = make();

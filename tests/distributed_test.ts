@@ -188,3 +188,20 @@ Deno.test("replication r = 2 rolls back on every fault; uncoded with faults ends
       `without: ${clean.evaluation.loss.toFixed(3)}, ${clean.evaluation.accuracy}`,
   );
 });
+
+Deno.test("initial weights drawn a band of rows at a time: the same training as with one band", async () => {
+  const base = [...NET, "--dtype", "float32", "--batch", "1", "--train-samples", "40", "--fault-rate", "0"];
+  for (const name of ["codenet grid", "codenet polydot"]) {
+    const argv = [...base, ...STRATEGIES[name]];
+    const results = [];
+    // 1 byte: bands of one row of every row block (many bands, shares of the nodes uneven).
+    for (const initBandBytes of [undefined, 1]) {
+      const { strategy, state } = await trainToEnd(configOf(argv), { initBandBytes });
+      results.push({ state, metrics: strategy.metrics() });
+      await strategy.close();
+    }
+    const [one, banded] = results;
+    assert.equal(stateDifference(banded.state, one.state), 0, `${name}: weights differ`);
+    assert.equal(banded.metrics.faults_detected, 0, `${name}: a block was encoded wrong (false alarm)`);
+  }
+});

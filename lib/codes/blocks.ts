@@ -88,10 +88,21 @@ export function combineBlocks(
 }
 
 /**
+ * Rows `[from, to)` of every row block of a weight matrix, stacked: row `i·(to − from) + k − from` of
+ * the chunk is row `k` of row block i (W's row `rows.start(i) + k`, zero where that is padding).
+ * Lets a block be encoded a band of rows at a time without holding the whole of W.
+ */
+export interface RowChunk {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
  * The block `Σ_i Σ_j a[i]·b[j]·W[i][j]` of `w` cut by `rows` × `cols` (padding read as zero), in
  * `w`'s precision, accumulated in float64 row by row, into `into` when given (every entry is
  * written, so no allocation of a block). Every stored block of the grid, ABFT,
- * PolyDot and replication codes is of this separable form.
+ * PolyDot and replication codes is of this separable form. With `chunk`, `w` is a {@link RowChunk}
+ * of W and only the block's rows `[chunk.from, chunk.to)` are written (the same values).
  */
 export function combineMatrixBlocks(
   w: Matrix,
@@ -100,9 +111,21 @@ export function combineMatrixBlocks(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   into?: Matrix,
+  chunk?: RowChunk,
 ): Matrix {
-  if (w.rows !== rows.total || w.cols !== cols.total) {
-    throw new RangeError(`weights ${w.rows}×${w.cols} do not match the layout ${rows.total}×${cols.total}`);
+  const from = chunk?.from ?? 0;
+  const to = chunk?.to ?? rows.size;
+  const height = to - from;
+  const wRows = chunk ? rows.parts * height : rows.total;
+  if (!(from >= 0 && to <= rows.size && from < to)) {
+    throw new RangeError(`row chunk [${from}, ${to}) outside blocks of ${rows.size} rows`);
+  }
+  if (w.rows !== wRows || w.cols !== cols.total) {
+    throw new RangeError(
+      `weights ${w.rows}×${w.cols} do not match the layout ${wRows}×${cols.total}${
+        chunk ? " (a row chunk)" : ""
+      }`,
+    );
   }
   if (a.length !== rows.parts || b.length !== cols.parts) {
     throw new RangeError(`${a.length}×${b.length} coefficients for ${rows.parts}×${cols.parts} blocks`);
@@ -114,11 +137,11 @@ export function combineMatrixBlocks(
   }
   const out = into ?? Matrix.zeros(rows.size, cols.size, w.dtype);
   const acc = new Float64Array(cols.size);
-  for (let k = 0; k < rows.size; k++) {
+  for (let k = from; k < to; k++) {
     acc.fill(0);
     for (let i = 0; i < rows.parts; i++) {
       if (a[i] === 0 || k >= rows.length(i)) continue;
-      const src = w.row(rows.start(i) + k);
+      const src = w.row(chunk ? i * height + k - from : rows.start(i) + k);
       for (let j = 0; j < cols.parts; j++) {
         const c = a[i] * b[j];
         if (c === 0) continue;

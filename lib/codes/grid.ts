@@ -31,7 +31,7 @@
 
 import { UsageError } from "../errors.ts";
 import type { Float, Matrix } from "../tensor/matrix.ts";
-import { combineBlocks, combineMatrixBlocks, partition } from "./blocks.ts";
+import { combineBlocks, combineMatrixBlocks, partition, type RowChunk } from "./blocks.ts";
 import { type GeneratorKind, systematicGenerator } from "./generators.ts";
 import type { CodeKind, LayerCode, LayerLayout, RegenerationPlan } from "./layer-code.ts";
 import { regenerationCoefficients } from "./regeneration.ts";
@@ -205,7 +205,7 @@ export class GridCode implements LayerCode {
     return this.shape.qr * (layout.blockRows + 1);
   }
 
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix {
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix, chunk?: RowChunk): Matrix {
     const { row, col } = this.position(id);
     return combineMatrixBlocks(
       w,
@@ -214,6 +214,7 @@ export class GridCode implements LayerCode {
       this.rowGenerator.row(row),
       this.colGenerator.row(col),
       out,
+      chunk,
     );
   }
 

@@ -28,7 +28,7 @@
  */
 
 import type { Float, Matrix } from "../tensor/matrix.ts";
-import type { Partition } from "./blocks.ts";
+import type { Partition, RowChunk } from "./blocks.ts";
 import type { StageCode } from "./stage.ts";
 
 /** Code families (the `--code` choices of `encode`). */
@@ -93,9 +93,11 @@ export interface LayerCode {
   backwardGroups(): readonly (readonly number[])[];
   /**
    * The stored block of node `id` for weights `w` (float64 accumulation, `w`'s precision), written
-   * into `out` (blockRows × blockCols, `w`'s dtype) when given, else into a new matrix.
+   * into `out` (blockRows × blockCols, `w`'s dtype) when given, else into a new matrix. With
+   * `chunk`, `w` holds only a band of W's rows ({@link RowChunk}) and only the block's rows of that
+   * band are written.
    */
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix;
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix, chunk?: RowChunk): Matrix;
   /** What node `id` multiplies its block by in the forward phase: batch × blockCols. */
   forwardInput(id: number, layout: LayerLayout, x: Float, out: Float, batch?: number): void;
   /** What node `id` multiplies its transposed block by in the backward phase: batch × blockRows. */

@@ -27,7 +27,7 @@
 
 import { UsageError } from "../errors.ts";
 import type { Float, Matrix } from "../tensor/matrix.ts";
-import { combineBlocks, combineMatrixBlocks, partition } from "./blocks.ts";
+import { combineBlocks, combineMatrixBlocks, partition, type RowChunk } from "./blocks.ts";
 import { chebyshevPoints, vandermonde } from "./generators.ts";
 import type { LayerCode, LayerLayout, RegenerationPlan } from "./layer-code.ts";
 import { regenerationCoefficients } from "./regeneration.ts";
@@ -153,7 +153,7 @@ export class PolyDotCode implements LayerCode {
     return layout.blockRows;
   }
 
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix {
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix, chunk?: RowChunk): Matrix {
     const n = this.#n;
     return combineMatrixBlocks(
       w,
@@ -162,6 +162,7 @@ export class PolyDotCode implements LayerCode {
       this.#powers(id, this.#m, (i) => n * i),
       this.#powers(id, n, (j) => j),
       out,
+      chunk,
     );
   }
 

@@ -22,7 +22,7 @@
 import { UsageError } from "../errors.ts";
 import type { Float, Matrix } from "../tensor/matrix.ts";
 import { zeros } from "../tensor/linalg.ts";
-import { combineBlocks, combineMatrixBlocks, partition } from "./blocks.ts";
+import { combineBlocks, combineMatrixBlocks, partition, type RowChunk } from "./blocks.ts";
 import type { Conditioning } from "./conditioning.ts";
 import {
   type DecodeMode,
@@ -272,7 +272,7 @@ export class ReplicationCode implements LayerCode {
     return this.params.qr * (layout.blockRows + 1);
   }
 
-  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix): Matrix {
+  encodeBlock(id: number, w: Matrix, layout: LayerLayout, out?: Matrix, chunk?: RowChunk): Matrix {
     const { row, col } = this.position(id);
     return combineMatrixBlocks(
       w,
@@ -281,6 +281,7 @@ export class ReplicationCode implements LayerCode {
       unit(this.params.qr, row),
       unit(this.params.qc, col),
       out,
+      chunk,
     );
   }
 

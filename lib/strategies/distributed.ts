@@ -35,6 +35,7 @@ import {
   voteLength,
   type WorkerSetup,
 } from "../cluster/node/setup.ts";
+import { initBands } from "../cluster/node/init-weights.ts";
 import { WorkerPool } from "../cluster/pool.ts";
 import { NodeError } from "../cluster/protocol.ts";
 import type { ImageDataset } from "../../datasets/dataset.ts";
@@ -103,6 +104,8 @@ export interface DistributedOptions {
   readonly deaths?: readonly { readonly node: number; readonly phase: string }[];
   /** Roll-backs in a row to the same checkpoint before the run stops (default: the node program's). */
   readonly maxRollbacksInARow?: number;
+  /** Bytes of one band of the initial weights (default: init-weights.ts's; tests force many bands). */
+  readonly initBandBytes?: number;
 }
 
 /** A worker death, as the summary lists it. */
@@ -123,7 +126,7 @@ export interface RunPlan {
   readonly evalBatch: number;
   /** Largest partial/symbol length of any exchange, in elements. */
   readonly maxLength: number;
-  /** Bytes of the initial-weights scratch (the largest layer and its norms). */
+  /** Bytes of the initial-weights scratch (the largest band of rows and its norms). */
   readonly scratchBytes: number;
   readonly forwardSymbols: number;
   readonly backwardSymbols: number;
@@ -144,13 +147,13 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
   const widths = config.layers;
   let maxLength = 0;
   let scratchBytes = 0;
-  const bytes = config.dtype === "float32" ? 4 : 8;
   for (let l = 0; l + 1 < widths.length; l++) {
     const layout = code.layout(widths[l + 1], widths[l]);
     maxLength = Math.max(maxLength, capacity * Math.max(layout.forwardLength, layout.backwardLength));
-    const rows = widths[l + 1];
-    const cols = widths[l];
-    scratchBytes = Math.max(scratchBytes, Math.ceil((rows * cols * bytes) / 8) * 8 + 8 * (rows + P * cols));
+    scratchBytes = Math.max(
+      scratchBytes,
+      initBands(layout, config.dtype, P, options.initBandBytes).scratchBytes,
+    );
   }
   return {
     spec,
@@ -183,6 +186,7 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
       timeout: config.timeout,
       stopOnUncorrectable: config.strategy === "uncoded",
       ...(options.maxRollbacksInARow !== undefined ? { maxRollbacksInARow: options.maxRollbacksInARow } : {}),
+      ...(options.initBandBytes !== undefined ? { initBandBytes: options.initBandBytes } : {}),
     },
     faults: {
       rate: config.faultRate,

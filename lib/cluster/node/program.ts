@@ -36,14 +36,14 @@ import { roundoffEpsilon, unitRoundoff } from "../../codes/tolerance.ts";
 import type { FaultEvent, FaultInjector } from "../../faults/injector.ts";
 import { createNodeInjector } from "../../faults/node-injector.ts";
 import type { FaultSite, Phase } from "../../faults/sites.ts";
-import { fillInitialWeights } from "../../nn/init.ts";
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../../nn/softmax-cross-entropy.ts";
 import { Schedule } from "../../train/schedule.ts";
 import { type Float, Matrix } from "../../tensor/matrix.ts";
 import { instantiateWasmKernels, type WasmKernels } from "../../tensor/wasm/wasm-kernels.ts";
 import { ComputeGate } from "../compute-gate.ts";
 import { erasedGroups } from "../exchange.ts";
-import type { PeerArray, ScratchPart, Transport } from "../transport.ts";
+import type { PeerArray, Transport } from "../transport.ts";
+import { initLayerWeights } from "./init-weights.ts";
 import { NodeLayer } from "./layer.ts";
 import { loadSnapshotBytes, type NodeSnapshot, snapshotBytes } from "./snapshot.ts";
 import {
@@ -420,65 +420,26 @@ export class NodeProgram {
   // ---------------------------------------------------------------- initial weights
 
   /**
-   * Generates the initial weights together: every node draws its share of the rows of each
-   * layer's W into the transport's scratch (position-addressable init: identical to the centralized
-   * reference), the scratch is all-gathered, every node computes the exact row and column norms,
-   * then encodes its own block.
+   * Generates the initial weights together (lib/cluster/node/init-weights.ts: a band of rows at a
+   * time, every node drawing its share, each encoding its own block), then a verified checkpoint.
    */
   initWeights(): void {
     const t = this.#setup.training;
     if (this.#initialised) throw new Error("the initial weights were already generated");
     this.#initialised = true;
     for (const L of this.layers) {
-      const { rows, cols } = L;
-      const bytes = t.dtype === "float32" ? 4 : 8;
-      const scratch = this.#transport.scratch(align8(rows * cols * bytes) + 8 * (rows + this.nodes * cols));
-      const w = new Matrix(
-        t.dtype === "float32"
-          ? new Float32Array(scratch, 0, rows * cols)
-          : new Float64Array(scratch, 0, rows * cols),
-        rows,
-        cols,
-      );
-      const normArea = new Float64Array(scratch, align8(rows * cols * bytes), rows + this.nodes * cols);
-      const [r0, r1] = share(rows, this.nodes, this.node);
-      this.#compute("checkpoint", () => {
-        const mine = w.view(r0, 0, r1 - r0, cols);
-        fillInitialWeights(mine, {
-          seed: t.seed,
-          scheme: t.init,
-          layer: L.index,
-          fanIn: cols,
-          fanOut: rows,
-          row0: r0,
-        });
-        const colPart = normArea.subarray(rows + this.node * cols, rows + (this.node + 1) * cols);
-        colPart.fill(0);
-        for (let i = r0; i < r1; i++) {
-          const row = w.row(i);
-          let s = 0;
-          for (let j = 0; j < cols; j++) {
-            s += row[j] * row[j];
-            colPart[j] += row[j] * row[j];
-          }
-          normArea[i] = s;
-        }
+      initLayerWeights(L, {
+        node: this.node,
+        nodes: this.nodes,
+        code: this.code,
+        transport: this.#transport,
+        seed: t.seed,
+        scheme: t.init,
+        dtype: t.dtype,
+        bandBytes: t.initBandBytes,
+        compute: (work) => this.#compute("checkpoint", work),
+        wait: () => this.#wait(),
       });
-      this.#timed(
-        "comm",
-        () => this.#transport.allgatherScratch(initParts(w.data, normArea, rows, cols, this.nodes)),
-      );
-      this.#compute("checkpoint", () => {
-        L.norms.rowSq.set(normArea.subarray(0, rows));
-        L.norms.colSq.fill(0);
-        for (let p = 0; p < this.nodes; p++) {
-          const part = normArea.subarray(rows + p * cols, rows + (p + 1) * cols);
-          for (let j = 0; j < cols; j++) L.norms.colSq[j] += part[j];
-        }
-        this.code.encodeBlock(this.node, w, L.layout, L.block);
-        L.bias.fill(0);
-      });
-      this.#wait();
     }
     this.#updates = 0;
     this.#checkpoint();
@@ -1251,39 +1212,6 @@ function maxRowNorm(m: Matrix, b: number): number {
     if (s > max) max = s;
   }
   return Math.sqrt(max);
-}
-
-/** Node `p`'s share [start, end) of `rows` rows split over `nodes` nodes. */
-function share(rows: number, nodes: number, p: number): [number, number] {
-  const per = Math.ceil(rows / nodes);
-  return [Math.min(rows, p * per), Math.min(rows, (p + 1) * per)];
-}
-
-function align8(n: number): number {
-  return Math.ceil(n / 8) * 8;
-}
-
-/**
- * The parts of the initial-weights scratch node p fills: its share of W's rows, of the squared row
- * norms, and its partial squared column norms (`normArea` = row norms, then P × cols partials).
- */
-function initParts(
-  w: Float,
-  normArea: Float64Array,
-  rows: number,
-  cols: number,
-  nodes: number,
-): ScratchPart[] {
-  const shares = Array.from({ length: nodes }, (_, p) => share(rows, nodes, p));
-  return [
-    { data: w, counts: shares.map(([a, b]) => (b - a) * cols), displs: shares.map(([a]) => a * cols) },
-    { data: normArea, counts: shares.map(([a, b]) => b - a), displs: shares.map(([a]) => a) },
-    {
-      data: normArea,
-      counts: shares.map(() => cols),
-      displs: shares.map((_, p) => rows + p * cols),
-    },
-  ];
 }
 
 /** An ImageDataset over shared memory. */

@@ -53,6 +53,8 @@ export interface NodeTraining {
    * 1000, see `MAX_ROLLBACKS_IN_A_ROW` in program.ts).
    */
   readonly maxRollbacksInARow?: number;
+  /** Bytes of one band of initial weights (default `INIT_BAND_BYTES`, see init-weights.ts). */
+  readonly initBandBytes?: number;
 }
 
 /** Fault settings of a run: rate, density, sites, planned faults, and optionally model and seed. */
