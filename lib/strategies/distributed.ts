@@ -51,7 +51,7 @@ import type { TrainConfig } from "../train/config.ts";
 import type { Evaluation, SpanResult, Strategy, StrategyContext, StrategyState } from "../train/strategy.ts";
 
 /** Upper bound on activation elements per node for the evaluation batch. */
-const EVAL_BUDGET = 1 << 22;
+const EVAL_BUDGET = 1 << 21;
 /** Largest evaluation batch. */
 const MAX_EVAL_BATCH = 500;
 
