@@ -33,27 +33,40 @@ Deno.test("reduceShare splits a vector into contiguous shares covering it exactl
   }
 });
 
-Deno.test("exchange: every node receives every group's sum, over alternating banks", async () => {
-  const nodes = 7;
-  const shape: ExchangeShape = { nodes, maxGroups: 4, maxLength: 33, dtype: "float64" };
-  const { pool } = await startPool(nodes, shape);
-  try {
-    // Groups of different sizes, one of a single contributor, node 6 contributing nowhere.
-    const plan: ExchangePlan = { groups: 3, length: 33, contributors: [[0, 1, 2], [3], [5, 4]] };
-    for (let round = 0; round < 5; round++) {
-      const outs = await pool.request<number[]>("exchange", () => ({ plan, round }), 20);
-      const expected: number[] = [];
-      for (const members of plan.contributors) {
-        for (let i = 0; i < plan.length; i++) {
-          expected.push(members.reduce((s, p) => s + (p + 1) * 1000 + i + round * 0.5, 0));
+for (const reduceScatterFrom of [undefined, 1, 50]) {
+  const path = reduceScatterFrom === undefined
+    ? "every node sums"
+    : reduceScatterFrom === 1
+    ? "reduce-scattered"
+    : "long reduce-scattered, short summed at every node";
+  Deno.test(`exchange: every node receives every group's sum, over alternating banks (${path})`, async () => {
+    const nodes = 7;
+    const shape: ExchangeShape = { nodes, maxGroups: 4, maxLength: 33, dtype: "float64", reduceScatterFrom };
+    const { pool } = await startPool(nodes, shape);
+    try {
+      // Groups of different sizes, one of a single contributor, node 6 contributing nowhere; a
+      // shorter exchange (1 × 20) in between, and a length (5) shorter than the nodes.
+      const plans: ExchangePlan[] = [
+        { groups: 3, length: 33, contributors: [[0, 1, 2], [3], [5, 4]] },
+        { groups: 1, length: 20, contributors: [[6, 0]] },
+        { groups: 4, length: 5, contributors: [[1], [2, 3, 4], [], [6]] },
+      ];
+      for (let round = 0; round < 6; round++) {
+        const plan = plans[round % plans.length];
+        const outs = await pool.request<number[]>("exchange", () => ({ plan, round }), 20);
+        const expected: number[] = [];
+        for (const members of plan.contributors) {
+          for (let i = 0; i < plan.length; i++) {
+            expected.push(members.reduce((s, p) => s + (p + 1) * 1000 + i + round * 0.5, 0));
+          }
         }
+        for (const out of outs) assert.deepEqual(out, expected);
       }
-      for (const out of outs) assert.deepEqual(out, expected);
+    } finally {
+      pool.close();
     }
-  } finally {
-    pool.close();
-  }
-});
+  });
+}
 
 Deno.test("a failing node is reported with its id, phase and message, and nobody hangs", async () => {
   const { pool } = await startPool(3, { nodes: 3, maxGroups: 1, maxLength: 1, dtype: "float32" });

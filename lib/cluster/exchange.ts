@@ -9,10 +9,14 @@
  * Steps: write the partial into the node's slot → barrier → every node sums each group's partials
  * itself, in contributor order, straight into its output. One barrier per exchange: two banks
  * alternate, and a node can only write bank b again (two exchanges later) after the barrier of the
- * exchange in between, which every node reaches only after it has finished reading bank b. (An
- * earlier version reduce-scattered then all-gathered through a second barrier; with P nodes on few
- * cores the barrier's wake-ups cost far more than the few extra additions.) The sums are formed in
- * the same order and storage precision as a reduce would, so the result does not depend on it.
+ * exchange in between, which every node reaches only after it has finished reading bank b. With P
+ * nodes on few cores a barrier's wake-ups cost more than the P-fold additions of short exchanges
+ * (a B = 1 training step). Long exchanges (at least `reduceScatterFrom` elements of sums, e.g. the
+ * batched evaluation) reduce-scatter instead: after the barrier each live node sums its share of
+ * every group into a shared sums bank, a second barrier, then every node copies the sums; if a node
+ * died between the two barriers, every node forms the sums itself as in the short path. The sums
+ * are formed in the same order and storage precision either way, so the result does not depend on
+ * the path.
  *
  * A node that dies (see {@link SharedBarrier.markDead}) stops the barrier from waiting for it; the
  * groups it contributes to then hold a stale partial of it: {@link erasedGroups} names them, from
@@ -51,17 +55,24 @@ export interface ExchangeShape {
   /** Largest partial/symbol length, in elements. */
   readonly maxLength: number;
   readonly dtype: DType;
+  /** Sum elements (groups × length) from which an exchange reduce-scatters (default 65536). */
+  readonly reduceScatterFrom?: number;
 }
 
-/** Bytes of shared memory an exchange of `shape` needs. */
+/** Default {@link ExchangeShape.reduceScatterFrom}: above a B = 1 step of the paper's net (~15k). */
+export const REDUCE_SCATTER_FROM = 1 << 16;
+
+/** Bytes of shared memory an exchange of `shape` needs: two banks of partials and of sums. */
 export function exchangeBytes(shape: ExchangeShape): number {
   const bytes = shape.dtype === "float32" ? 4 : 8;
-  return 2 * shape.nodes * shape.maxLength * bytes;
+  return 2 * (shape.nodes + shape.maxGroups) * shape.maxLength * bytes;
 }
 
 /** The exchange of one node, over a shared buffer that every node maps. */
 export class SharedExchange {
   readonly #slots: Float[][] = [[], []];
+  /** Per bank, the G × maxLength sums of a reduce-scattered exchange. */
+  readonly #sums: Float[] = [];
   #bank = 0;
 
   constructor(
@@ -73,13 +84,16 @@ export class SharedExchange {
     if (buffer.byteLength < exchangeBytes(shape)) throw new RangeError("exchange buffer too small");
     const L = shape.maxLength;
     const bytes = shape.dtype === "float32" ? 4 : 8;
-    const view = (offset: number): Float =>
+    const view = (offset: number, length = L): Float =>
       shape.dtype === "float32"
-        ? new Float32Array(buffer, offset * bytes, L)
-        : new Float64Array(buffer, offset * bytes, L);
+        ? new Float32Array(buffer, offset * bytes, length)
+        : new Float64Array(buffer, offset * bytes, length);
     let offset = 0;
     for (let b = 0; b < 2; b++) {
       for (let p = 0; p < shape.nodes; p++, offset += L) this.#slots[b].push(view(offset));
+    }
+    for (let b = 0; b < 2; b++, offset += shape.maxGroups * L) {
+      this.#sums.push(view(offset, shape.maxGroups * L));
     }
   }
 
@@ -116,18 +130,49 @@ export class SharedExchange {
     }
     if (out.length < groups * length) throw new RangeError(`output holds ${out.length} < ${groups * length}`);
     const slots = this.#slots[this.#bank];
+    const sums = this.#sums[this.#bank];
     this.#bank ^= 1;
     this.barrier.wait(this.node, timeoutMs);
-    for (let g = 0; g < groups; g++) {
-      const members = contributors[g];
-      const sum = out.subarray(g * length, (g + 1) * length);
-      if (members.length === 0) {
-        sum.fill(0);
-        continue;
-      }
-      sum.set(slots[members[0]].subarray(0, length));
-      for (let m = 1; m < members.length; m++) addInto(sum, slots[members[m]], length);
+    if (groups * length < (this.shape.reduceScatterFrom ?? REDUCE_SCATTER_FROM)) {
+      sumGroups(contributors, slots, out, 0, length, length);
+      return;
     }
+    const dead = this.barrier.deadAtLastWait();
+    const live = dead.length === 0 ? this.shape.nodes : this.shape.nodes - dead.length;
+    const rank = dead.length === 0 ? this.node : this.node - dead.filter((p) => p < this.node).length;
+    const [start, end] = reduceShare(length, live, rank);
+    sumGroups(contributors, slots, sums, start, end, length);
+    this.barrier.wait(this.node, timeoutMs);
+    if (this.barrier.deadAtLastWait().length !== dead.length) {
+      // A node died before summing its share: form every sum here instead.
+      sumGroups(contributors, slots, out, 0, length, length);
+      return;
+    }
+    out.set(sums.subarray(0, groups * length));
+  }
+}
+
+/**
+ * Entries [start, end) of every group's sum (contributors' partials added in order, rounding to
+ * `out`'s precision after every addition) into `out`, group g at `g · length`.
+ */
+function sumGroups(
+  contributors: readonly (readonly number[])[],
+  slots: readonly Float[],
+  out: Float,
+  start: number,
+  end: number,
+  length: number,
+): void {
+  for (let g = 0; g < contributors.length; g++) {
+    const members = contributors[g];
+    const sum = out.subarray(g * length + start, g * length + end);
+    if (members.length === 0) {
+      sum.fill(0);
+      continue;
+    }
+    sum.set(slots[members[0]].subarray(start, end));
+    for (let m = 1; m < members.length; m++) addInto(sum, slots[members[m]], start, end - start);
   }
 }
 
@@ -144,7 +189,7 @@ export function erasedGroups(
   return erased;
 }
 
-/** `sum[i] += part[i]` for i < length, rounding to `sum`'s precision after every addition. */
-function addInto(sum: Float, part: Float, length: number): void {
-  for (let i = 0; i < length; i++) sum[i] += part[i];
+/** `sum[i] += part[from + i]` for i < length, rounding to `sum`'s precision after every addition. */
+function addInto(sum: Float, part: Float, from: number, length: number): void {
+  for (let i = 0; i < length; i++) sum[i] += part[from + i];
 }
