@@ -421,9 +421,9 @@ export class NodeProgram {
 
   /**
    * Generates the initial weights together: every node draws its share of the rows of each
-   * layer's W into the transport's scratch (position-addressable init: identical to the centralized
-   * reference), the scratch is all-gathered, every node computes the exact row and column norms,
-   * then encodes its own block.
+   * layer's W into the transport's scratch (position-addressable init, Philox blocks from the wasm
+   * kernel: identical to the centralized reference), the scratch is all-gathered, every node
+   * computes the exact row and column norms, then encodes its own block.
    */
   initWeights(): void {
     const t = this.#setup.training;
@@ -451,7 +451,7 @@ export class NodeProgram {
           fanIn: cols,
           fanOut: rows,
           row0: r0,
-        });
+        }, this.k.philoxBlocks);
         const colPart = normArea.subarray(rows + this.node * cols, rows + (this.node + 1) * cols);
         colPart.fill(0);
         for (let i = r0; i < r1; i++) {
