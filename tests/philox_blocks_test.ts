@@ -26,7 +26,7 @@ function blocksOf(fill: PhiloxBlockFill, k0: number, k1: number, first: number, 
   return [...out];
 }
 
-Deno.test("wasm philoxBlocks gives the Random123 known answer and equals philox4x32 for random keys and counters", () => {
+Deno.test("wasm philoxBlocks: Random123 known answer, equals philox4x32 for random keys and counters", () => {
   assert.deepEqual(blocksOf(kernels.philoxBlocks, 0, 0, 0, 1), [
     0x6627e8d5,
     0xe169c58d,
@@ -73,7 +73,7 @@ function bytesOf(m: Matrix): Uint8Array {
   return new Uint8Array(copy.buffer);
 }
 
-Deno.test("fillInitialWeights with the wasm blocks equals the JS reference bit for bit (he, glorot, f32, f64, offsets)", () => {
+Deno.test("fillInitialWeights: wasm blocks = JS reference bit for bit (he, glorot, f32, f64, offsets)", () => {
   const [fanOut, fanIn] = [9, 4500];
   for (const dtype of ["float32", "float64"] as DType[]) {
     for (const scheme of ["he", "glorot"] as const) {
