@@ -73,7 +73,7 @@ function bytesOf(m: Matrix): Uint8Array {
   return new Uint8Array(copy.buffer);
 }
 
-Deno.test("fillInitialWeights: wasm blocks = JS reference bit for bit (he, glorot, f32, f64, offsets)", () => {
+Deno.test("fillInitialWeights: wasm blocks = JS bit for bit (he, glorot, f32, f64, row/col offsets)", () => {
   const [fanOut, fanIn] = [9, 4500];
   for (const dtype of ["float32", "float64"] as DType[]) {
     for (const scheme of ["he", "glorot"] as const) {
