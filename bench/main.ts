@@ -10,6 +10,7 @@ import { cpus } from "node:os";
 import { type BenchSection, tableHeader, tableLine } from "./harness.ts";
 import { attackSection } from "./attack.ts";
 import { decodeSection } from "./decode.ts";
+import { initSection } from "./init.ts";
 import { mlpSection } from "./mlp.ts";
 import { tensorSection } from "./tensor.ts";
 import { trainPaperSection, trainSection } from "./train.ts";
@@ -23,6 +24,7 @@ const SECTIONS: readonly BenchSection[] = [
   tensorSection,
   attackSection,
   decodeSection,
+  initSection,
   trainSection,
   trainPaperSection,
 ];

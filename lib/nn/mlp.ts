@@ -17,7 +17,7 @@
 
 import type { Kernels } from "../tensor/kernels.ts";
 import type { DType, Float, Matrix } from "../tensor/matrix.ts";
-import { fillInitialWeights, type InitScheme } from "./init.ts";
+import { fillInitialWeights, type InitScheme, philoxSourceOf } from "./init.ts";
 
 /** What defines a network and its initial weights. */
 export interface MlpSpec {
@@ -51,7 +51,10 @@ export function checkWidths(widths: readonly number[]): void {
   }
 }
 
-/** A network with its initial weights (see `init.ts`) and zero biases. */
+/**
+ * A network with its initial weights (see `init.ts`; Philox blocks from the kernels' fastest
+ * source, {@link philoxSourceOf}) and zero biases.
+ */
 export function createMlp(k: Kernels, spec: MlpSpec): Mlp {
   checkWidths(spec.widths);
   const weights: Matrix[] = [];
@@ -60,7 +63,7 @@ export function createMlp(k: Kernels, spec: MlpSpec): Mlp {
     const fanIn = spec.widths[l];
     const fanOut = spec.widths[l + 1];
     const w = k.matrix(fanOut, fanIn, spec.dtype);
-    fillInitialWeights(w, { seed: spec.seed, scheme: spec.init, layer: l, fanIn, fanOut });
+    fillInitialWeights(w, { seed: spec.seed, scheme: spec.init, layer: l, fanIn, fanOut }, philoxSourceOf(k));
     weights.push(w);
     biases.push(k.vector(fanOut, spec.dtype));
   }

@@ -11,6 +11,7 @@ const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
+const TWO_32 = 4294967296;
 
 /** High 32 bits of the 64-bit product of two unsigned 32-bit integers (exact in float64). */
 function mulHi(a: number, b: number): number {
@@ -65,3 +66,41 @@ export function philox4x32(
   out[2] = c2;
   out[3] = c3;
 }
+
+/**
+ * A source of consecutive Philox4x32-10 blocks: writes the blocks for key (k0, k1) and counters
+ * c = first … first + count − 1 (counter words c mod 2³², ⌊c / 2³²⌋, 0, 0, as `Rng.nextUint32`
+ * uses them) to `out[4·(c − first) …]`. {@link philoxBlocks} is the reference; the wasm kernels'
+ * `philoxBlocks` is the fast one.
+ */
+export type PhiloxBlockFill = (
+  k0: number,
+  k1: number,
+  first: number,
+  count: number,
+  out: Uint32Array,
+) => void;
+
+/** Checks the arguments every {@link PhiloxBlockFill} takes; throws a RangeError naming the problem. */
+export function checkPhiloxBlocks(first: number, count: number, out: Uint32Array): void {
+  if (!Number.isSafeInteger(first) || first < 0 || !Number.isSafeInteger(count) || count < 0) {
+    throw new RangeError(`Philox blocks need integer first ≥ 0 and count ≥ 0, got ${first} and ${count}`);
+  }
+  if (count > 2 ** 53 - first) {
+    throw new RangeError(`Philox counters ${first} … ${first} + ${count} − 1 pass 2^53 − 1`);
+  }
+  if (out.length < 4 * count) {
+    throw new RangeError(`${count} Philox blocks need ${4 * count} words, the output has ${out.length}`);
+  }
+}
+
+/** The reference {@link PhiloxBlockFill}: one {@link philox4x32} call per block. */
+export const philoxBlocks: PhiloxBlockFill = (k0, k1, first, count, out) => {
+  checkPhiloxBlocks(first, count, out);
+  const block = new Uint32Array(4);
+  for (let b = 0; b < count; b++) {
+    const c = first + b;
+    philox4x32(k0, k1, c % TWO_32, Math.floor(c / TWO_32), 0, 0, block);
+    out.set(block, 4 * b);
+  }
+};

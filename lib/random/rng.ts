@@ -16,7 +16,7 @@
  * @module
  */
 
-import { philox4x32 } from "./philox.ts";
+import { philox4x32, type PhiloxBlockFill, philoxBlocks } from "./philox.ts";
 
 const TWO_32 = 4294967296;
 const TWO_53 = 9007199254740992;
@@ -37,6 +37,14 @@ function seedWord(seed: number): number {
     throw new RangeError(`seed must be a non-negative safe integer, got ${seed}`);
   }
   return (seed % TWO_32) ^ Math.floor(seed / TWO_32);
+}
+
+/**
+ * The uniform double in [0, 1) with 53 random bits that {@link Rng.next} makes of two consecutive
+ * words: 27 bits of the first, 26 of the second.
+ */
+export function uniform53(first: number, second: number): number {
+  return ((first >>> 5) * 67108864 + (second >>> 6)) / TWO_53;
 }
 
 /** A saved position of an {@link Rng} (plain JSON). */
@@ -115,11 +123,20 @@ export class Rng {
     return this.#block[this.#index++];
   }
 
+  /**
+   * The words of blocks `position` … `position + count − 1` of this stream, four per block, into
+   * `out[0 … 4·count − 1]`: what `at(position)` would return from 4·count calls of
+   * {@link Rng.nextUint32}, without moving this stream. `fill` computes them (default: the
+   * reference {@link philoxBlocks}; the wasm kernels' `philoxBlocks` is faster).
+   */
+  blocks(position: number, count: number, out: Uint32Array, fill: PhiloxBlockFill = philoxBlocks): void {
+    fill(this.#k0, this.stream, position, count, out);
+  }
+
   /** Uniform double in [0, 1) with 53 random bits. */
   next(): number {
-    const hi = this.nextUint32() >>> 5; // 27 bits
-    const lo = this.nextUint32() >>> 6; // 26 bits
-    return (hi * 67108864 + lo) / TWO_53;
+    const first = this.nextUint32();
+    return uniform53(first, this.nextUint32());
   }
 
   /** Uniform double in [lo, hi). */

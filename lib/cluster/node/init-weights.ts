@@ -19,6 +19,7 @@
 import type { RowChunk } from "../../codes/blocks.ts";
 import type { LayerCode, LayerLayout } from "../../codes/layer-code.ts";
 import { fillInitialWeights, type InitScheme } from "../../nn/init.ts";
+import type { PhiloxBlockFill } from "../../random/philox.ts";
 import { type DType, type Float, Matrix } from "../../tensor/matrix.ts";
 import type { ScratchPart, Transport } from "../transport.ts";
 import type { NodeLayer } from "./layer.ts";
@@ -61,6 +62,8 @@ export interface InitContext {
   readonly dtype: DType;
   /** Bytes of a band (default {@link INIT_BAND_BYTES}). */
   readonly bandBytes?: number;
+  /** Where the Philox blocks come from (the wasm kernel; default the JS reference). */
+  readonly philox?: PhiloxBlockFill;
   /** Runs local work (timed as the node's start-up compute). */
   readonly compute: (work: () => void) => void;
   /** Barrier (timed as communication). */
@@ -111,7 +114,7 @@ export function initLayerWeights(L: NodeLayer, c: InitContext): void {
             fanIn: cols,
             fanOut: L.rows,
             row0: rowPart.start(i) + k,
-          });
+          }, c.philox);
         }
         for (let x = r + real; x < end; x++) band.row(x).fill(0);
         for (let x = r; x < end; x++) rowNorms[x] = squaredNorm(band.row(x), myCols);

@@ -421,7 +421,8 @@ export class NodeProgram {
 
   /**
    * Generates the initial weights together (lib/cluster/node/init-weights.ts: a band of rows at a
-   * time, every node drawing its share, each encoding its own block), then a verified checkpoint.
+   * time, every node drawing its share with the wasm Philox kernel, each encoding its own block),
+   * then a verified checkpoint.
    */
   initWeights(): void {
     const t = this.#setup.training;
@@ -437,6 +438,7 @@ export class NodeProgram {
         scheme: t.init,
         dtype: t.dtype,
         bandBytes: t.initBandBytes,
+        philox: this.k.philoxBlocks,
         compute: (work) => this.#compute("checkpoint", work),
         wait: () => this.#wait(),
       });

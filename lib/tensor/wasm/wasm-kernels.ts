@@ -41,6 +41,7 @@ import {
   readInputWeightsInto,
 } from "../input-weights.ts";
 import type { DType, Float, Matrix } from "../matrix.ts";
+import { checkPhiloxBlocks } from "../../random/philox.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
 import {
@@ -65,6 +66,11 @@ import {
 } from "./sparse-input.ts";
 import { ScratchRegion, Staging } from "./staging.ts";
 import { exportsFor, type KernelExports } from "./wat-module.ts";
+import type { PhiloxBlocksExport } from "./wat-philox.ts";
+
+/** Philox blocks generated per wasm call (64 KiB of scratch), then copied to the caller's array. */
+const PHILOX_CHUNK = 4096;
+const TWO_32 = 4294967296;
 
 /** The wasm kernels plus what is needed to share them with other threads. */
 export interface WasmKernels extends Kernels {
@@ -80,6 +86,13 @@ export interface WasmKernels extends Kernels {
    * reference: `naiveGemvTransGer` (lib/tensor/naive-fused.ts). y must not overlap A, u or v.
    */
   gemvTransGer(alpha: number, a: Matrix, x: Float, y: Float, gamma: number, u: Float, v: Float): void;
+  /**
+   * Consecutive Philox4x32-10 blocks (a `PhiloxBlockFill`, lib/random/philox.ts): the blocks for
+   * key (k0, k1) and counters first … first + count − 1 into `out[0 … 4·count − 1]`, bit for bit
+   * the reference `philoxBlocks`. Bound to these kernels: pass it as is to `Rng.blocks` or
+   * `fillInitialWeights`.
+   */
+  philoxBlocks(k0: number, k1: number, first: number, count: number, out: Uint32Array): void;
 }
 
 /**
@@ -102,6 +115,8 @@ class WasmKernelSet implements WasmKernels {
   readonly #groupScratch: ScratchRegion;
   readonly #sparseScratch: ScratchRegion;
   readonly #staging: Staging;
+  readonly #philox: PhiloxBlocksExport;
+  readonly #philoxScratch: ScratchRegion;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
     this.memory = arena.memory;
@@ -112,7 +127,20 @@ class WasmKernelSet implements WasmKernels {
     this.#groupScratch = new ScratchRegion(arena);
     this.#sparseScratch = new ScratchRegion(arena);
     this.#staging = new Staging(arena);
+    this.#philox = instance.exports.philox_blocks as PhiloxBlocksExport;
+    this.#philoxScratch = new ScratchRegion(arena);
   }
+
+  readonly philoxBlocks = (k0: number, k1: number, first: number, count: number, out: Uint32Array): void => {
+    checkPhiloxBlocks(first, count, out);
+    const at = this.#philoxScratch.ensure(16 * Math.min(count, PHILOX_CHUNK));
+    for (let done = 0; done < count; done += PHILOX_CHUNK) {
+      const n = Math.min(PHILOX_CHUNK, count - done);
+      const c = first + done;
+      this.#philox(k0, k1, c % TWO_32, Math.floor(c / TWO_32), n, at);
+      out.set(new Uint32Array(this.memory.buffer, at, 4 * n), 4 * done);
+    }
+  };
 
   matrix(rows: number, cols: number, dtype: DType): Matrix {
     return this.arena.matrix(rows, cols, dtype);

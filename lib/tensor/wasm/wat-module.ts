@@ -1,7 +1,7 @@
 /**
- * The whole kernel module as WebAssembly text: every kernel for f32 and f64 over one imported
- * shared memory (`env.memory`). All pointers are byte addresses in that memory; strides are in
- * bytes.
+ * The whole kernel module as WebAssembly text: every kernel for f32 and f64, and the Philox block
+ * filler (wat-philox.ts), over one imported shared memory (`env.memory`). All pointers are byte
+ * addresses in that memory; strides are in bytes.
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { fusedWat } from "./wat-fused.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
 import { packIndexedWat } from "./wat-pack-indexed.ts";
+import { philoxWat } from "./wat-philox.ts";
 import { sparseInputWat } from "./wat-sparse-input.ts";
 import { precisions } from "./wat-text.ts";
 import { trainingWat } from "./wat-training.ts";
@@ -31,6 +32,7 @@ export function kernelModuleWat(relaxed: boolean): string {
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
 ${bodies.join("\n")}
+${philoxWat()}
 )`;
 }
 
