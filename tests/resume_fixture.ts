@@ -18,6 +18,7 @@ export const TIME_FIELDS = new Set([
   "eval_seconds",
   "modelled_seconds",
   "modelled_phase_seconds",
+  "node_cpu_seconds",
   "started_at",
   "finished_at",
 ]);

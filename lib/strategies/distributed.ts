@@ -403,6 +403,8 @@ export class Distributed implements Strategy {
   #evalUncorrectable = 0;
   /** Worker deaths so far, oldest first. */
   #deaths: WorkerDeath[] = [];
+  /** Per node: CPU milliseconds of its thread over the spans run (NaN where unknown). */
+  #threadCpuMs: number[] = [];
 
   constructor(
     readonly config: TrainConfig,
@@ -453,6 +455,7 @@ export class Distributed implements Strategy {
       this.#report = lead;
       reports.forEach((r, p) => {
         if (!r) return;
+        this.#threadCpuMs[p] = (this.#threadCpuMs[p] ?? 0) + r.threadCpuMs;
         this.#biasesRestored += r.counters.biases_restored - (this.#biasesSeen[p] ?? 0);
         this.#biasesSeen[p] = r.counters.biases_restored;
       });
@@ -540,6 +543,7 @@ export class Distributed implements Strategy {
         number
       >,
       faults: [],
+      threadCpuMs: 0,
     };
   }
 
@@ -588,6 +592,7 @@ export class Distributed implements Strategy {
       eval_uncorrectable_stages: this.#evalUncorrectable,
       modelled_seconds: this.#report?.modelledSeconds ?? 0,
       modelled_phase_seconds: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / 1000])),
+      node_cpu_seconds: nodeCpuSeconds(this.#threadCpuMs),
       time_model: {
         what: "Σ over iterations and phases of the slowest node's busy time (measured one core per node), " +
           "plus per exchange 2α + bytes/bandwidth at the busiest node",
@@ -601,4 +606,15 @@ export class Distributed implements Strategy {
     this.runner.close();
     return Promise.resolve();
   }
+}
+
+/**
+ * Mean and max over nodes of the CPU seconds of each node's own thread over the run (Linux
+ * schedstat, see lib/cluster/thread-cpu.ts: a node's work without waits or preemption), or null
+ * where the system does not say.
+ */
+function nodeCpuSeconds(ms: readonly number[]): { mean: number; max: number } | null {
+  const known = ms.filter((v) => v !== undefined);
+  if (known.length === 0 || known.some((v) => !Number.isFinite(v))) return null;
+  return { mean: known.reduce((a, b) => a + b, 0) / known.length / 1000, max: Math.max(...known) / 1000 };
 }

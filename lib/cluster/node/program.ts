@@ -42,6 +42,7 @@ import { type Float, Matrix } from "../../tensor/matrix.ts";
 import { instantiateWasmKernels, type WasmKernels } from "../../tensor/wasm/wasm-kernels.ts";
 import { ComputeGate } from "../compute-gate.ts";
 import { erasedGroups } from "../exchange.ts";
+import { threadCpuMs } from "../thread-cpu.ts";
 import type { PeerArray, Transport } from "../transport.ts";
 import { initLayerWeights } from "./init-weights.ts";
 import { NodeLayer } from "./layer.ts";
@@ -106,6 +107,8 @@ export interface SpanReport {
   readonly phaseMs: Record<PhaseName, number>;
   /** This node's faults since the last report. */
   readonly faults: FaultEvent[];
+  /** CPU milliseconds of this node's thread during the span ({@link threadCpuMs}; NaN if unknown). */
+  readonly threadCpuMs: number;
 }
 
 /** A live node's state handed to a respawned node (plain JSON); see {@link NodeProgram.rejoin}. */
@@ -729,6 +732,7 @@ export class NodeProgram {
    * weights. Every node must call it with the same `to`.
    */
   run(to: number): SpanReport {
+    const cpu0 = threadCpuMs() ?? NaN;
     const every = this.#setup.training.checkpointEvery;
     let executed = 0;
     let samples = 0;
@@ -796,6 +800,7 @@ export class NodeProgram {
         number
       >,
       faults: this.#drainFaults(),
+      threadCpuMs: (threadCpuMs() ?? NaN) - cpu0,
     };
   }
 

@@ -11,6 +11,7 @@
  */
 
 import { serveNode } from "../serve.ts";
+import { ComputeGate } from "../compute-gate.ts";
 import { WorkersTransport } from "../workers-transport.ts";
 import { type LinkModel, NodeProgram, type RejoinState } from "./program.ts";
 import type { PeerTable, WorkerSetup } from "./setup.ts";
@@ -33,7 +34,13 @@ function node(): NodeProgram {
 serveNode({
   init(payload, context) {
     const setup = payload as WorkerSetup;
-    transport = new WorkersTransport(setup.areas, setup.node, setup.nodes, setup.training.timeout * 1000);
+    transport = new WorkersTransport(
+      setup.areas,
+      setup.node,
+      setup.nodes,
+      setup.training.timeout * 1000,
+      new ComputeGate(setup.gate),
+    );
     program = new NodeProgram(setup, transport);
     program.onProgress = (iteration) => context.notify("progress", iteration);
     program.onPhase = (phase) => {
