@@ -119,11 +119,9 @@ export class SharedExchange {
   /**
    * Completes the exchange: the caller has written its partial into {@link sendSlot} (if it
    * contributes); `out` receives the G sums, symbol g at `out[g·length …]`. Every node must call
-   * `run` with the same plan. `timeoutMs` bounds each wait. `compute` runs the additions (the
-   * node program passes its compute gate, so that the nodes summing after a barrier do not crowd
-   * the cores of the nodes computing; never around a wait).
+   * `run` with the same plan. `timeoutMs` bounds each wait.
    */
-  run(plan: ExchangePlan, out: Float, timeoutMs: number, compute: (work: () => void) => void = now): void {
+  run(plan: ExchangePlan, out: Float, timeoutMs: number): void {
     const { groups, length, contributors } = plan;
     if (groups > this.shape.maxGroups || length > this.shape.maxLength) {
       throw new RangeError(
@@ -136,27 +134,22 @@ export class SharedExchange {
     this.#bank ^= 1;
     this.barrier.wait(this.node, timeoutMs);
     if (groups * length < (this.shape.reduceScatterFrom ?? REDUCE_SCATTER_FROM)) {
-      compute(() => sumGroups(contributors, slots, out, 0, length, length));
+      sumGroups(contributors, slots, out, 0, length, length);
       return;
     }
     const dead = this.barrier.deadAtLastWait();
     const live = dead.length === 0 ? this.shape.nodes : this.shape.nodes - dead.length;
     const rank = dead.length === 0 ? this.node : this.node - dead.filter((p) => p < this.node).length;
     const [start, end] = reduceShare(length, live, rank);
-    compute(() => sumGroups(contributors, slots, sums, start, end, length));
+    sumGroups(contributors, slots, sums, start, end, length);
     this.barrier.wait(this.node, timeoutMs);
     if (this.barrier.deadAtLastWait().length !== dead.length) {
       // A node died before summing its share: form every sum here instead.
-      compute(() => sumGroups(contributors, slots, out, 0, length, length));
+      sumGroups(contributors, slots, out, 0, length, length);
       return;
     }
-    compute(() => out.set(sums.subarray(0, groups * length)));
+    out.set(sums.subarray(0, groups * length));
   }
-}
-
-/** Runs `work` now (the default of {@link SharedExchange.run}'s `compute`). */
-function now(work: () => void): void {
-  work();
 }
 
 /**

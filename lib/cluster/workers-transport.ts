@@ -19,7 +19,6 @@
 
 import type { Float } from "../tensor/matrix.ts";
 import { SharedBarrier } from "./barrier.ts";
-import type { ComputeGate } from "./compute-gate.ts";
 import { type ExchangePlan, type ExchangeShape, SharedExchange } from "./exchange.ts";
 import type { PeerTable } from "./node/setup.ts";
 import type { PeerArray, ScratchPart, Transport } from "./transport.ts";
@@ -43,22 +42,10 @@ export class WorkersTransport implements Transport {
   readonly #barrier: SharedBarrier;
   readonly #exchange: SharedExchange;
   readonly #areas: SharedAreas;
-  readonly #compute: (work: () => void) => void = (work) => work();
   #peers: PeerTable | undefined;
 
-  /**
-   * `gate`, when given, is the run's compute gate: the exchange's additions run holding a token
-   * (see {@link SharedExchange.run}).
-   */
-  constructor(
-    areas: SharedAreas,
-    readonly node: number,
-    readonly nodes: number,
-    readonly timeoutMs: number,
-    gate?: ComputeGate,
-  ) {
+  constructor(areas: SharedAreas, readonly node: number, readonly nodes: number, readonly timeoutMs: number) {
     this.#areas = areas;
-    if (gate) this.#compute = (work) => gate.run(work, node);
     this.#barrier = new SharedBarrier(areas.barrier, nodes, node);
     this.#exchange = new SharedExchange(areas.exchange, areas.exchangeShape, this.#barrier, node);
   }
@@ -93,7 +80,7 @@ export class WorkersTransport implements Transport {
   }
 
   exchange(plan: ExchangePlan, out: Float): void {
-    this.#exchange.run(plan, out, this.timeoutMs, this.#compute);
+    this.#exchange.run(plan, out, this.timeoutMs);
   }
 
   allgather(mine: Uint8Array): Uint8Array {

@@ -11,7 +11,6 @@
  */
 
 import { serveNode } from "../serve.ts";
-import { ComputeGate } from "../compute-gate.ts";
 import { WorkersTransport } from "../workers-transport.ts";
 import { type LinkModel, NodeProgram, type RejoinState } from "./program.ts";
 import type { PeerTable, WorkerSetup } from "./setup.ts";
@@ -34,13 +33,7 @@ function node(): NodeProgram {
 serveNode({
   init(payload, context) {
     const setup = payload as WorkerSetup;
-    transport = new WorkersTransport(
-      setup.areas,
-      setup.node,
-      setup.nodes,
-      setup.training.timeout * 1000,
-      new ComputeGate(setup.gate),
-    );
+    transport = new WorkersTransport(setup.areas, setup.node, setup.nodes, setup.training.timeout * 1000);
     program = new NodeProgram(setup, transport);
     program.onProgress = (iteration) => context.notify("progress", iteration);
     program.onPhase = (phase) => {
