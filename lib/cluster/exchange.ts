@@ -138,9 +138,8 @@ export class SharedExchange {
       return;
     }
     const dead = this.barrier.deadAtLastWait();
-    const live = dead.length === 0 ? this.shape.nodes : this.shape.nodes - dead.length;
-    const rank = dead.length === 0 ? this.node : this.node - dead.filter((p) => p < this.node).length;
-    const [start, end] = reduceShare(length, live, rank);
+    const rank = this.node - dead.filter((p) => p < this.node).length;
+    const [start, end] = reduceShare(length, this.shape.nodes - dead.length, rank);
     sumGroups(contributors, slots, sums, start, end, length);
     this.barrier.wait(this.node, timeoutMs);
     if (this.barrier.deadAtLastWait().length !== dead.length) {

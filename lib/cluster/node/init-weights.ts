@@ -30,6 +30,8 @@ export const INIT_BAND_BYTES = 16 << 20;
 /** Rows of every row block per band, and the scratch bytes a band needs. */
 export interface InitBands {
   readonly height: number;
+  /** Bytes of the band's rows (8-aligned): where their squared norms start in the scratch. */
+  readonly rowBytes: number;
   /** The band's rows, then their squared norms, then every node's partial column norms (float64). */
   readonly scratchBytes: number;
 }
@@ -45,10 +47,8 @@ export function initBands(
   const parts = layout.rows.parts;
   const cols = layout.cols.total;
   const height = Math.max(1, Math.min(layout.rows.size, Math.floor(budget / (parts * cols * bytes))));
-  return {
-    height,
-    scratchBytes: align8(parts * height * cols * bytes) + 8 * (parts * height + nodes * cols),
-  };
+  const rowBytes = align8(parts * height * cols * bytes);
+  return { height, rowBytes, scratchBytes: rowBytes + 8 * (parts * height + nodes * cols) };
 }
 
 /** What {@link initLayerWeights} needs of the node. */
@@ -82,8 +82,7 @@ export function initLayerWeights(L: NodeLayer, c: InitContext): void {
   const parts = rowPart.parts;
   const bands = initBands(layout, dtype, nodes, c.bandBytes);
   const scratch = c.transport.scratch(bands.scratchBytes);
-  const bandBytes = align8(parts * bands.height * cols * (dtype === "float32" ? 4 : 8));
-  const colArea = new Float64Array(scratch, bandBytes + 8 * parts * bands.height, nodes * cols);
+  const colArea = new Float64Array(scratch, bands.rowBytes + 8 * parts * bands.height, nodes * cols);
   const myCols = colArea.subarray(node * cols, (node + 1) * cols);
   c.compute(() => myCols.fill(0));
   for (let from = 0; from < rowPart.size; from += bands.height) {
@@ -97,7 +96,7 @@ export function initLayerWeights(L: NodeLayer, c: InitContext): void {
       count,
       cols,
     );
-    const rowNorms = new Float64Array(scratch, bandBytes, count);
+    const rowNorms = new Float64Array(scratch, bands.rowBytes, count);
     const [a, b] = share(count, nodes, node);
     c.compute(() => {
       // Band row r is row k = from + r mod h of row block i = ⌊r / h⌋: W's row start(i) + k.
