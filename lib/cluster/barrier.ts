@@ -21,7 +21,7 @@
  * remembers the incarnation of its first wait, and a wait of an older incarnation throws
  * {@link NodeSuperseded} instead of arriving.
  *
- * Layout of the Int32Array: [generation, close, aborted, (spare), stamp × P, dead × P, snapshot × 2P,
+ * Layout of the Int32Array: [generation, close, aborted, deaths, stamp × P, dead × P, snapshot × 2P,
  * incarnation × P].
  *
  * @module
@@ -30,6 +30,8 @@
 const GENERATION = 0;
 const CLOSE = 1;
 const ABORTED = 2;
+/** Number of {@link SharedBarrier.markDead} calls so far (0 in every run without a death). */
+const DEATHS = 3;
 const STAMPS = 4;
 
 /** Int32 words of a barrier's state for `nodes` nodes. */
@@ -60,6 +62,9 @@ export class BarrierAborted extends Error {
     this.name = "BarrierAborted";
   }
 }
+
+/** The empty node list, shared. */
+const NO_NODES: readonly number[] = Object.freeze([]);
 
 /** A reusable barrier over a SharedArrayBuffer; see the module documentation. */
 export class SharedBarrier {
@@ -124,6 +129,7 @@ export class SharedBarrier {
    * completes if it was only waiting for this node.
    */
   markDead(node: number): void {
+    Atomics.add(this.state, DEATHS, 1);
     Atomics.add(this.state, this.#incarnationAt(node), 1);
     Atomics.store(this.state, this.#deadAt(node), 1);
     this.#tryClose(Atomics.load(this.state, GENERATION));
@@ -144,9 +150,10 @@ export class SharedBarrier {
    * The nodes that were dead when the barrier this instance last passed completed: the same list
    * at every node that passed it. Valid until this instance waits again.
    */
-  deadAtLastWait(): number[] {
+  deadAtLastWait(): readonly number[] {
+    // Every exchange asks: no scan and no allocation while no node ever died.
+    if (this.#passed < 0 || Atomics.load(this.state, DEATHS) === 0) return NO_NODES;
     const out: number[] = [];
-    if (this.#passed < 0) return out;
     const base = STAMPS + 2 * this.nodes + (this.#passed & 1) * this.nodes;
     for (let p = 0; p < this.nodes; p++) if (Atomics.load(this.state, base + p) === 1) out.push(p);
     return out;

@@ -163,15 +163,17 @@ function sumGroups(
   end: number,
   length: number,
 ): void {
+  const n = end - start;
   for (let g = 0; g < contributors.length; g++) {
     const members = contributors[g];
-    const sum = out.subarray(g * length + start, g * length + end);
+    const at = g * length + start;
     if (members.length === 0) {
-      sum.fill(0);
+      out.fill(0, at, at + n);
       continue;
     }
-    sum.set(slots[members[0]].subarray(start, end));
-    for (let m = 1; m < members.length; m++) addInto(sum, slots[members[m]], start, end - start);
+    const first = slots[members[0]];
+    for (let i = 0; i < n; i++) out[at + i] = first[start + i];
+    for (let m = 1; m < members.length; m++) addInto(out, at, slots[members[m]], start, n);
   }
 }
 
@@ -188,7 +190,11 @@ export function erasedGroups(
   return erased;
 }
 
-/** `sum[i] += part[from + i]` for i < length, rounding to `sum`'s precision after every addition. */
-function addInto(sum: Float, part: Float, from: number, length: number): void {
-  for (let i = 0; i < length; i++) sum[i] += part[from + i];
+/**
+ * `sum[at + i] += part[from + i]` for i < length, rounding to `sum`'s precision after every
+ * addition. Index arithmetic rather than views: an exchange runs several times per training step
+ * on every node, and views are allocations.
+ */
+function addInto(sum: Float, at: number, part: Float, from: number, length: number): void {
+  for (let i = 0; i < length; i++) sum[at + i] += part[from + i];
 }

@@ -176,6 +176,9 @@ export class MdsDecoder implements StageDecoder {
   readonly #systematicOf: Int32Array;
   readonly #sets = new Map<string, CleanSet>();
   readonly #bounds = new WeakMap<CleanSet, { epsilon: number; value: number }>();
+  /** Workspaces of {@link #bound}: thresholds (redundancy) and detection bounds (P). */
+  readonly #boundThr: Float64Array;
+  readonly #boundDetect: Float64Array;
   #full: CleanSet | null = null;
   readonly #state: Uint8Array;
   readonly #rows: Float[];
@@ -234,6 +237,8 @@ export class MdsDecoder implements StageDecoder {
     this.#rows = new Array(g.rows);
     this.#thr = new Float64Array(r);
     this.#inv = new Float64Array(r);
+    this.#boundThr = new Float64Array(r);
+    this.#boundDetect = new Float64Array(g.rows);
     this.#chunk = Math.min(length, CHUNK);
     this.#synChunk = Array.from({ length: r }, () => new Float64Array(this.#chunk));
     this.#scoreChunk = new Float64Array(this.#chunk);
@@ -341,7 +346,8 @@ export class MdsDecoder implements StageDecoder {
     const members = this.#members();
     if (members.length <= this.#q) return { detect: detect.fill(Infinity), output: Infinity };
     const set = this.#setOf(members);
-    const { bound, perMember } = this.#bound(set, tolerance);
+    const perMember = new Float64Array(set.members.length);
+    const bound = this.#bound(set, tolerance, perMember);
     set.members.forEach((p, i) => (detect[p] = perMember[i]));
     return { detect, output: bound };
   }
@@ -353,22 +359,23 @@ export class MdsDecoder implements StageDecoder {
   #cachedBound(set: CleanSet, tolerance: DecodeTolerance): number {
     let perScale = this.#bounds.get(set);
     if (perScale === undefined || perScale.epsilon !== tolerance.epsilon) {
-      perScale = {
-        epsilon: tolerance.epsilon,
-        value: this.#bound(set, { scale: 1, epsilon: tolerance.epsilon }).bound,
-      };
-      this.#bounds.set(set, perScale);
+      const value = this.#bound(set, { scale: 1, epsilon: tolerance.epsilon }, this.#boundDetect);
+      if (perScale === undefined) this.#bounds.set(set, perScale = { epsilon: tolerance.epsilon, value });
+      perScale.epsilon = tolerance.epsilon;
+      perScale.value = value;
     }
     return perScale.value * tolerance.scale;
   }
 
-  /** Detection bounds per member and the output bound of a set under a tolerance. */
-  #bound(set: CleanSet, tolerance: DecodeTolerance): { bound: number; perMember: Float64Array } {
-    const thr = new Float64Array(set.redundancy);
-    syndromeThresholds(set, tolerance, thr);
-    const perMember = new Float64Array(set.members.length);
-    detectionBounds(set, thr, perMember);
-    return { bound: outputBound(set, tolerance, this.#rowNorm1, perMember), perMember };
+  /**
+   * The output bound of a set under a tolerance; the detection bound of each member into
+   * `perMember` (at least as long as the set). Allocates nothing: training decodes every stage,
+   * and its tolerance changes with every update.
+   */
+  #bound(set: CleanSet, tolerance: DecodeTolerance, perMember: Float64Array): number {
+    syndromeThresholds(set, tolerance, this.#boundThr);
+    detectionBounds(set, this.#boundThr, perMember);
+    return outputBound(set, tolerance, this.#rowNorm1, perMember);
   }
 
   /** Resets the state to "erased or present"; returns the number of erasures. */
@@ -394,9 +401,9 @@ export class MdsDecoder implements StageDecoder {
     if (out.length !== this.wanted.length) {
       throw new RangeError(`expected ${this.wanted.length} output views, got ${out.length}`);
     }
-    for (const o of out) {
-      if (!(o.length >= this.length)) {
-        throw new RangeError(`output view has ${o.length} entries, expected ≥ ${this.length}`);
+    for (let w = 0; w < out.length; w++) {
+      if (!(out[w].length >= this.length)) {
+        throw new RangeError(`output view has ${out[w].length} entries, expected ≥ ${this.length}`);
       }
     }
   }
@@ -410,8 +417,14 @@ export class MdsDecoder implements StageDecoder {
 
   /** The clean set of the current state, cached (no allocation when every symbol is a member). */
   #setFor(): CleanSet {
-    if (this.#full !== null && this.#state.every((v) => v === 0)) return this.#full;
+    if (this.#full !== null && this.#allMembers()) return this.#full;
     return this.#setOf(this.#members());
+  }
+
+  /** True when every symbol is a member (state 0): the common case, checked on every decode. */
+  #allMembers(): boolean {
+    for (let p = 0; p < this.#p; p++) if (this.#state[p] !== 0) return false;
+    return true;
   }
 
   /** The clean set of `members`, cached. */
@@ -546,7 +559,10 @@ export class MdsDecoder implements StageDecoder {
       const o = out[w];
       const src = set.copyFrom[w];
       if (src >= 0) {
-        o.set(symbols[src].subarray(0, len)); // a copy with o's rounding, as o[l] = y[l]
+        // A copy with o's rounding, as o[l] = y[l] (no view: this runs for every decoded stage).
+        const y = symbols[src];
+        if (y.length === len) o.set(y);
+        else for (let l = 0; l < len; l++) o[l] = y[l];
         continue;
       }
       const base = w * q;

@@ -39,8 +39,7 @@ export function dtypeOf(data: Float): DType {
 
 /** A dense row-major matrix view; element (i, j) is `data[offset + i * ld + j]`. */
 export class Matrix {
-  /** ndarray view of the same memory (shape [rows, cols], stride [ld, 1]). */
-  readonly nd: NdArray<Float>;
+  #nd: NdArray<Float> | undefined;
 
   constructor(
     /** Underlying memory. */
@@ -62,7 +61,14 @@ export class Matrix {
         `matrix ${rows}×${cols} (ld ${ld}, offset ${offset}) exceeds memory of ${data.length}`,
       );
     }
-    this.nd = ndarray(data, [rows, cols], [ld, 1], offset);
+  }
+
+  /**
+   * ndarray view of the same memory (shape [rows, cols], stride [ld, 1]), made on first use: the
+   * training loops make many short-lived matrix views and never ask for it.
+   */
+  get nd(): NdArray<Float> {
+    return this.#nd ??= ndarray(this.data, [this.rows, this.cols], [this.ld, 1], this.offset);
   }
 
   /** A zero matrix with its own memory. */

@@ -831,16 +831,22 @@ export class NodeProgram {
     this.#dead = this.#transport.erased();
     const u = this.#union;
     u.fill(0);
+    const n = this.#voteLength;
+    let flags = 0;
     for (let p = 0; p < P; p++) {
       this.#checksums[p] = 0;
       if (this.#dead.includes(p)) continue;
-      const row = votes.subarray(p * this.#voteLength, (p + 1) * this.#voteLength);
-      for (let i = 0; i < u.length; i++) u[i] |= row[i];
-      this.#checksums[p] = new DataView(row.buffer, row.byteOffset + 4, 4).getUint32(0, true);
+      const at = p * n;
+      for (let i = 0; i < n; i++) u[i] |= votes[at + i];
+      // The bias checksum: bytes 4..7 of the row, little-endian.
+      this.#checksums[p] =
+        (votes[at + 4] | votes[at + 5] << 8 | votes[at + 6] << 16 | votes[at + 7] << 24) >>> 0;
     }
+    for (let i = 0; i < n; i++) flags |= i >= 4 && i < VOTE_HEADER ? 0 : u[i];
     this.#aggregateStats();
     const nonFinite = u[VOTE_NONFINITE] === 1;
     if (nonFinite && this.#setup.training.stopOnUncorrectable) return "stop";
+    if (flags === 0) return "ok"; // the common case: no flag and no located symbol anywhere
     let stagesWithErrors = 0;
     let located = 0;
     const plans: { layer: number; stage: "forward" | "backward"; targets: number[] }[] = [];
@@ -1204,7 +1210,8 @@ function gather(messages: Float, L: number, total: number, wanted: number, b: nu
     if (n <= 0) continue;
     for (let s = 0; s < b; s++) {
       const src = w * b * L + s * L;
-      od.set(messages.subarray(src, src + n), out.offset + s * out.ld + w * L);
+      const dst = out.offset + s * out.ld + w * L;
+      for (let i = 0; i < n; i++) od[dst + i] = messages[src + i];
     }
   }
 }
