@@ -47,7 +47,7 @@ for (const [dtype, tolerance] of [["float64", 1e-9], ["float32", 1e-4]] as const
   }
 }
 
-Deno.test("no fault: the authors' 7×6 grid (38 nodes) follows the centralized weights", async () => {
+Deno.test("no fault: the authors' 7×6 grid (38 nodes) follows the centralized weights and evaluation", async () => {
   const base = [
     ...NET,
     "--layers",
@@ -56,6 +56,8 @@ Deno.test("no fault: the authors' 7×6 grid (38 nodes) follows the centralized w
     "float32",
     "--train-samples",
     "60",
+    "--test-samples",
+    "620", // evaluation batches of 500 (the largest) and 120: a partial last batch
     "--batch",
     "1",
   ];
@@ -64,6 +66,11 @@ Deno.test("no fault: the authors' 7×6 grid (38 nodes) follows the centralized w
   assert.equal(r.summary.nodes, 38);
   const d = stateDifference(r.state, reference.state);
   assert.ok(d <= 1e-4, `relative difference ${d.toExponential(2)}`);
+  assert.equal(r.evaluation.samples, 620);
+  const loss = Math.abs(r.evaluation.loss - reference.evaluation.loss) / reference.evaluation.loss;
+  assert.ok(loss <= 1e-4, `test loss ${r.evaluation.loss} vs ${reference.evaluation.loss}`);
+  // A sample whose two best logits are within float32 noise may change class: at most one here.
+  assert.ok(Math.abs(r.evaluation.accuracy - reference.evaluation.accuracy) <= 1 / 620);
 });
 
 Deno.test("faults at every site, at most one faulty symbol per stage: codenet ends as if there were none", async () => {

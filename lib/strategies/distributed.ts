@@ -20,6 +20,7 @@
 import { buildLayerCode } from "../codes/build.ts";
 import { codeSpecOf } from "./code-spec.ts";
 import type { LayerCode } from "../codes/layer-code.ts";
+import { stageBufferLengths } from "../cluster/node/layer.ts";
 import { SharedBarrier } from "../cluster/barrier.ts";
 import { ComputeGate } from "../cluster/compute-gate.ts";
 import { type ExchangeShape, SharedExchange } from "../cluster/exchange.ts";
@@ -50,14 +51,39 @@ import { createSharedMemory, PAGE_BYTES } from "../tensor/wasm/arena.ts";
 import type { TrainConfig } from "../train/config.ts";
 import type { Evaluation, SpanResult, Strategy, StrategyContext, StrategyState } from "../train/strategy.ts";
 
-/** Upper bound on activation elements per node for the evaluation batch. */
-const EVAL_BUDGET = 1 << 21;
+/**
+ * Upper bound on the elements a node holds per evaluation batch (see {@link evalElementsPerSample}):
+ * 65 samples for the authors' 784-10000-10000-10 on the 7×6 grid, about 270 MB over its 38 nodes.
+ */
+const EVAL_BUDGET = 1 << 22;
 /** Largest evaluation batch. */
 const MAX_EVAL_BATCH = 500;
 
-/** Samples per evaluation batch: as many as fit the per-node activation budget. */
-export function evalBatchOf(config: TrainConfig, testCount: number): number {
-  const perSample = 3 * config.layers.reduce((a, b) => a + b, 0);
+/** Activation elements a node holds per sample: every layer's activations, one layer's products. */
+function activationsPerSample(widths: readonly number[]): number {
+  return widths.reduce((a, b) => a + b, 0) + Math.max(...widths.slice(1));
+}
+
+/**
+ * Elements a node holds per sample of an evaluation batch: the activations (see
+ * {@link activationsPerSample}), every layer's encoded input and partial product of the forward
+ * stage, and the forward share of the stage buffers (received symbols and message rows).
+ */
+function evalElementsPerSample(code: LayerCode, widths: readonly number[]): number {
+  let elements = activationsPerSample(widths);
+  let stage = 0;
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const layout = code.layout(widths[l + 1], widths[l]);
+    elements += layout.blockCols + layout.blockRows;
+    const { received, messages } = stageBufferLengths(code, layout, 1, 0);
+    stage = Math.max(stage, received + messages);
+  }
+  return elements + stage;
+}
+
+/** Samples per evaluation batch: as many as fit the per-node budget. */
+export function evalBatchOf(code: LayerCode, config: TrainConfig, testCount: number): number {
+  const perSample = evalElementsPerSample(code, config.layers);
   return Math.max(config.batch, Math.min(testCount, MAX_EVAL_BATCH, Math.floor(EVAL_BUDGET / perSample)));
 }
 
@@ -69,9 +95,15 @@ export function nodeMemoryBytes(code: LayerCode, config: TrainConfig, capacity: 
   for (let l = 0; l + 1 < widths.length; l++) {
     const layout = code.layout(widths[l + 1], widths[l]);
     elements += 2 * layout.blockRows * layout.blockCols + 2 * widths[l + 1];
-    elements += 3 * capacity * (layout.blockRows + layout.blockCols);
+    // Forward buffers (input, partial) for `capacity` samples; backward and update buffers (input,
+    // partial, x̂, δ̂) for a training batch.
+    elements += capacity * (layout.blockRows + layout.blockCols) +
+      2 * config.batch * (layout.blockRows + layout.blockCols);
   }
-  elements += 3 * capacity * widths.reduce((a, b) => a + b, 0);
+  // Activations and one layer's products for up to `capacity` samples; every layer's products
+  // and signals δ for a training batch.
+  elements += capacity * activationsPerSample(widths) +
+    2 * config.batch * widths.slice(1).reduce((a, b) => a + b);
   return elements * bytes + (64 << 20);
 }
 
@@ -142,14 +174,15 @@ export function planRun(context: StrategyContext, options: DistributedOptions = 
   const spec = codeSpecOf(config);
   const code = buildLayerCode(spec);
   const P = code.nodes;
-  const evalBatch = evalBatchOf(config, context.test.count);
+  const evalBatch = evalBatchOf(code, config, context.test.count);
   const capacity = Math.max(config.batch, evalBatch);
   const widths = config.layers;
   let maxLength = 0;
   let scratchBytes = 0;
   for (let l = 0; l + 1 < widths.length; l++) {
     const layout = code.layout(widths[l + 1], widths[l]);
-    maxLength = Math.max(maxLength, capacity * Math.max(layout.forwardLength, layout.backwardLength));
+    // Forward exchanges carry up to `capacity` samples, backward ones a training batch.
+    maxLength = Math.max(maxLength, capacity * layout.forwardLength, config.batch * layout.backwardLength);
     scratchBytes = Math.max(
       scratchBytes,
       initBands(layout, config.dtype, P, options.initBandBytes).scratchBytes,

@@ -66,7 +66,7 @@ export function estimateMemory(config: TrainConfig): MemoryEstimate {
   }
   const code = buildLayerCode(codeSpecOf(config));
   const P = code.nodes;
-  const capacity = Math.max(config.batch, evalBatchOf(config, testSamples));
+  const capacity = Math.max(config.batch, evalBatchOf(code, config, testSamples));
   let blockElements = 0;
   for (let l = 0; l + 1 < widths.length; l++) {
     const layout = code.layout(widths[l + 1], widths[l]);

@@ -32,16 +32,23 @@ export class NodeLayer {
   /** Forward symbols (G_f) and backward symbols (G_b). */
   readonly forwardSymbols: number;
   readonly backwardSymbols: number;
-  /** Encoded input of the products: capacity × blockCols (forward) and × blockRows (backward). */
+  /**
+   * Encoded input of the products: capacity × blockCols (forward) and batch × blockRows (backward:
+   * only training steps run it).
+   */
   readonly xin: Matrix;
   readonly din: Matrix;
-  /** The node's partial products: capacity × blockRows (forward), capacity × blockCols (backward). */
+  /** The node's partial products: capacity × blockRows (forward), batch × blockCols (backward). */
   readonly partialForward: Matrix;
   readonly partialBackward: Matrix;
-  /** Encoded update vectors x̂ (capacity × blockCols) and δ̂ (capacity × blockRows). */
+  /** Encoded update vectors x̂ (batch × blockCols) and δ̂ (batch × blockRows). */
   readonly xhat: Matrix;
   readonly dhat: Matrix;
-  /** Received symbols (G × capacity·L) and decoded message rows (wanted × capacity·L). */
+  /**
+   * Received symbols (G × rows·L) and decoded message rows (wanted × rows·L), rows = capacity
+   * forward, batch backward: views of the node's two stage buffers, which every stage of every
+   * layer shares (a stage's symbols and messages are consumed before the next stage starts).
+   */
   readonly forwardReceived: Float;
   readonly backwardReceived: Float;
   readonly forwardMessages: Float;
@@ -57,10 +64,15 @@ export class NodeLayer {
     readonly rows: number,
     /** Inputs preN (columns of W). */
     readonly cols: number,
+    /** Samples of the largest forward stage (a training or an evaluation batch). */
     readonly capacity: number,
+    /** Samples of a training batch (the backward stage and the update). */
+    readonly batch: number,
     readonly dtype: DType,
     readonly k: Kernels,
     readonly mode: "probabilistic" | "adversarial",
+    /** The node's shared stage buffers (see {@link stageBufferLengths}). */
+    shared: { readonly received: Float; readonly messages: Float },
   ) {
     const layout = code.layout(rows, cols);
     this.layout = layout;
@@ -69,23 +81,32 @@ export class NodeLayer {
     this.blockSnapshot = k.matrix(blockRows, blockCols, dtype);
     this.bias = k.vector(rows, dtype);
     this.biasSnapshot = k.vector(rows, dtype);
-    this.norms = new LayerNorms(rows, cols, capacity);
-    this.normsSnapshot = new LayerNorms(rows, cols, capacity);
+    this.norms = new LayerNorms(rows, cols, batch);
+    this.normsSnapshot = new LayerNorms(rows, cols, batch);
     this.forwardActive = code.forwardActive(node);
     this.backwardActive = code.backwardActive(node);
     this.forwardSymbols = code.forwardGroups().length;
     this.backwardSymbols = code.backwardGroups().length;
     this.xin = k.matrix(capacity, blockCols, dtype);
-    this.din = k.matrix(capacity, blockRows, dtype);
+    this.din = k.matrix(batch, blockRows, dtype);
     this.partialForward = k.matrix(capacity, blockRows, dtype);
-    this.partialBackward = k.matrix(capacity, blockCols, dtype);
-    this.xhat = k.matrix(capacity, blockCols, dtype);
-    this.dhat = k.matrix(capacity, blockRows, dtype);
-    const alloc = (n: number): Float => dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
-    this.forwardReceived = alloc(this.forwardSymbols * capacity * layout.forwardLength);
-    this.backwardReceived = alloc(this.backwardSymbols * capacity * layout.backwardLength);
-    this.forwardMessages = alloc(code.forward.wanted.length * capacity * layout.forwardLength);
-    this.backwardMessages = alloc(code.backward.wanted.length * capacity * layout.backwardLength);
+    this.partialBackward = k.matrix(batch, blockCols, dtype);
+    this.xhat = k.matrix(batch, blockCols, dtype);
+    this.dhat = k.matrix(batch, blockRows, dtype);
+    const n = stageBufferLengths(code, layout, capacity, batch);
+    if (shared.received.length < n.received || shared.messages.length < n.messages) {
+      throw new RangeError(`layer ${index}: the shared stage buffers are too short`);
+    }
+    this.forwardReceived = shared.received.subarray(0, this.forwardSymbols * capacity * layout.forwardLength);
+    this.backwardReceived = shared.received.subarray(0, this.backwardSymbols * batch * layout.backwardLength);
+    this.forwardMessages = shared.messages.subarray(
+      0,
+      code.forward.wanted.length * capacity * layout.forwardLength,
+    );
+    this.backwardMessages = shared.messages.subarray(
+      0,
+      code.backward.wanted.length * batch * layout.backwardLength,
+    );
   }
 
   /** The exchange plan of a stage for a batch of `b` samples. */
@@ -160,4 +181,22 @@ function views(a: Float, count: number, length: number): Float[] {
 
 function copyMatrix(from: Matrix, to: Matrix): void {
   to.data.set(from.data.subarray(from.offset, from.offset + from.rows * from.ld), to.offset);
+}
+
+/**
+ * Elements a layer's stages need in the node's shared stage buffers: received symbols and decoded
+ * message rows, forward for `capacity` samples and backward for `batch` (the larger of the two).
+ */
+export function stageBufferLengths(
+  code: LayerCode,
+  layout: LayerLayout,
+  capacity: number,
+  batch: number,
+): { received: number; messages: number } {
+  const f = capacity * layout.forwardLength;
+  const b = batch * layout.backwardLength;
+  return {
+    received: Math.max(code.forwardGroups().length * f, code.backwardGroups().length * b),
+    messages: Math.max(code.forward.wanted.length * f, code.backward.wanted.length * b),
+  };
 }

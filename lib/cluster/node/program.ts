@@ -38,14 +38,14 @@ import { createNodeInjector } from "../../faults/node-injector.ts";
 import type { FaultSite, Phase } from "../../faults/sites.ts";
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../../nn/softmax-cross-entropy.ts";
 import { Schedule } from "../../train/schedule.ts";
-import { type Float, Matrix } from "../../tensor/matrix.ts";
+import { allocFloat, type Float, Matrix } from "../../tensor/matrix.ts";
 import { instantiateWasmKernels, type WasmKernels } from "../../tensor/wasm/wasm-kernels.ts";
 import { ComputeGate } from "../compute-gate.ts";
 import { erasedGroups } from "../exchange.ts";
 import { threadCpuMs } from "../thread-cpu.ts";
 import type { PeerArray, Transport } from "../transport.ts";
 import { initLayerWeights } from "./init-weights.ts";
-import { NodeLayer } from "./layer.ts";
+import { NodeLayer, stageBufferLengths } from "./layer.ts";
 import { loadSnapshotBytes, type NodeSnapshot, snapshotBytes } from "./snapshot.ts";
 import {
   type NodeBlocks,
@@ -173,9 +173,15 @@ export class NodeProgram {
   readonly #table: Float;
   /** Activations: acts[0] is the input, acts[l+1] the output of layer l (logits last). */
   readonly #acts: Matrix[];
-  /** Decoded products W_l·x_l (before the bias), per layer. */
+  /** Decoded products W_l·x_l (before the bias), per layer, for a training batch. */
   readonly #pre: Matrix[];
-  /** Signals δ_l (negative gradient w.r.t. layer l's output), per layer. */
+  /**
+   * The same for the batches of the evaluation and the weight export, one layer at a time: per
+   * layer a view of one buffer (capacity × the widest layer), since only the training step needs
+   * every layer's products at once (the norms' update reads them).
+   */
+  readonly #passPre: Matrix[];
+  /** Signals δ_l (negative gradient w.r.t. layer l's output), per layer, for a training batch. */
   readonly #deltas: Matrix[];
   readonly #labels: Int32Array;
   readonly #capacity: number;
@@ -245,6 +251,20 @@ export class NodeProgram {
     this.#test = datasetOf(setup.test);
     this.#table = pixelTable(t.normalize, t.dtype);
     const widths = t.layers;
+    // One pair of stage buffers (received symbols, decoded messages) for every stage of every layer.
+    let received = 0;
+    let messages = 0;
+    for (let l = 0; l + 1 < widths.length; l++) {
+      const n = stageBufferLengths(
+        this.code,
+        this.code.layout(widths[l + 1], widths[l]),
+        this.#capacity,
+        t.batch,
+      );
+      received = Math.max(received, n.received);
+      messages = Math.max(messages, n.messages);
+    }
+    const shared = { received: allocFloat(t.dtype, received), messages: allocFloat(t.dtype, messages) };
     this.layers = [];
     for (let l = 0; l + 1 < widths.length; l++) {
       this.layers.push(
@@ -255,16 +275,21 @@ export class NodeProgram {
           widths[l + 1],
           widths[l],
           this.#capacity,
+          t.batch,
           t.dtype,
           this.k,
           t.decoder,
+          shared,
         ),
       );
     }
     const C = this.#capacity;
+    const B = t.batch;
     this.#acts = widths.map((w) => this.k.matrix(C, w, t.dtype));
-    this.#pre = widths.slice(1).map((w) => this.k.matrix(C, w, t.dtype));
-    this.#deltas = widths.slice(1).map((w) => this.k.matrix(C, w, t.dtype));
+    this.#pre = widths.slice(1).map((w) => this.k.matrix(B, w, t.dtype));
+    this.#deltas = widths.slice(1).map((w) => this.k.matrix(B, w, t.dtype));
+    const passPre = this.k.vector(C * Math.max(...widths.slice(1)), t.dtype);
+    this.#passPre = widths.slice(1).map((w) => new Matrix(passPre, C, w));
     this.#labels = new Int32Array(C);
     const f = this.layers[0].forwardSymbols;
     const b = this.layers[0].backwardSymbols;
@@ -679,7 +704,7 @@ export class NodeProgram {
     for (let l = 0; l <= last; l++) {
       const r = this.#forwardStage(l, rowsOf(this.#acts[l], b), b, rowsOf(this.#pre[l], b), true);
       this.#record("forward", l, r);
-      this.#nonlinear(l, b, true);
+      this.#nonlinear(l, rowsOf(this.#pre[l], b), b, true);
     }
     const logits = rowsOf(this.#acts[last + 1], b);
     const score = this.#compute("nonlinear", () => {
@@ -715,11 +740,11 @@ export class NodeProgram {
     return { lossSum: score.lossSum, correct: score.correct, samples: b };
   }
 
-  /** Bias + ReLU (hidden layers) or bias (logits) on the decoded product of layer l. */
-  #nonlinear(l: number, b: number, faults: boolean): void {
+  /** Bias + ReLU (hidden layers) or bias (logits) on the decoded product `pre` (b × N_l) of layer l. */
+  #nonlinear(l: number, pre: Matrix, b: number, faults: boolean): void {
     const out = rowsOf(this.#acts[l + 1], b);
     this.#compute("nonlinear", () => {
-      out.data.set(dataOf(rowsOf(this.#pre[l], b), b), out.offset);
+      out.data.set(dataOf(pre, b), out.offset);
       if (l < this.layers.length - 1) this.k.biasRelu(out, this.layers[l].bias);
       else this.k.biasAdd(out, this.layers[l].bias);
     });
@@ -1060,9 +1085,10 @@ export class NodeProgram {
       for (let i = 0; i < b; i++) indices[i] = start + i;
       fillBatch(test, indices.subarray(0, b), this.#table, this.#acts[0], this.#labels);
       for (let l = 0; l < this.layers.length; l++) {
-        const r = this.#forwardStage(l, rowsOf(this.#acts[l], b), b, rowsOf(this.#pre[l], b), false);
+        const pre = rowsOf(this.#passPre[l], b);
+        const r = this.#forwardStage(l, rowsOf(this.#acts[l], b), b, pre, false);
         if (r.verdict === "uncorrectable") uncorrectable++;
-        this.#nonlinear(l, b, false);
+        this.#nonlinear(l, pre, b, false);
       }
       const s = softmaxCrossEntropyForward(rowsOf(this.#acts[this.layers.length], b), this.#labels);
       lossSum += s.lossSum;
@@ -1086,7 +1112,7 @@ export class NodeProgram {
         const xd = dataOf(x, b);
         xd.fill(0);
         for (let r = 0; r < b; r++) xd[r * L.cols + j0 + r] = 1;
-        const out = rowsOf(this.#pre[L.index], b);
+        const out = rowsOf(this.#passPre[L.index], b);
         this.#forwardStage(L.index, x, b, out, false);
         const od = dataOf(out, b);
         for (let r = 0; r < b; r++) {
