@@ -72,19 +72,31 @@ export function combineBlocks(
       `combine: input ${src.length} (need ${batch * total}), output ${out.length} (need ${batch * size})`,
     );
   }
+  // Block by block into a float64 accumulator: every entry adds the same terms in the same order
+  // (j ascending, from +0) as Σ_j written entry by entry, in contiguous runs.
+  const acc = accumulator(size);
   for (let b = 0; b < batch; b++) {
     const s0 = b * total;
     const o0 = b * size;
-    for (let k = 0; k < size; k++) {
-      let acc = 0;
-      for (let j = 0; j < parts; j++) {
-        const c = coef[j];
-        const i = j * size + k;
-        if (c !== 0 && i < total) acc += c * src[s0 + i];
-      }
-      out[o0 + k] = acc;
+    acc.fill(0, 0, size);
+    for (let j = 0; j < parts; j++) {
+      const c = coef[j];
+      if (c === 0) continue;
+      const from = s0 + j * size;
+      const n = Math.min(size, total - j * size);
+      for (let k = 0; k < n; k++) acc[k] += c * src[from + k];
     }
+    for (let k = 0; k < size; k++) out[o0 + k] = acc[k];
   }
+}
+
+/** The float64 accumulator of {@link combineBlocks}, grown on demand (one per Worker). */
+let accumulatorStore = new Float64Array(0);
+
+/** A float64 workspace of at least `length` entries. */
+function accumulator(length: number): Float64Array {
+  if (accumulatorStore.length < length) accumulatorStore = new Float64Array(length);
+  return accumulatorStore;
 }
 
 /**
