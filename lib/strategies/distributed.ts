@@ -53,7 +53,7 @@ import type { Evaluation, SpanResult, Strategy, StrategyContext, StrategyState }
 
 /**
  * Upper bound on the elements a node holds per evaluation batch (see {@link evalElementsPerSample}):
- * 65 samples for the authors' 784-10000-10000-10 on the 7×6 grid, about 270 MB over its 38 nodes.
+ * 65 samples for the authors' 784-10000-10000-10 on the 7×6 grid (16 MiB per node in float32).
  */
 const EVAL_BUDGET = 1 << 22;
 /** Largest evaluation batch. */
