@@ -16,7 +16,12 @@
  * @module
  */
 
-import { Matrix } from "../tensor/matrix.ts";
+import type { Matrix } from "../tensor/matrix.ts";
+import {
+  type CombineAndCompare,
+  type LinearCombination,
+  naiveCombineAndCompare,
+} from "../tensor/naive-combine.ts";
 import { selectRows, solve, transpose, zeros } from "../tensor/linalg.ts";
 import { chooseRows } from "./clean-set.ts";
 import { systematicRows } from "./decoder.ts";
@@ -60,76 +65,49 @@ function combination(g: Matrix, target: number, sources: readonly number[]): num
 }
 
 /** Applies a regeneration plan: `out = Σ coefficients[k] · blocks[sources[k]]` (float64 accumulation). */
-export function regenerate(plan: RegenerationPlan, blocks: readonly Matrix[], out: Matrix): void {
-  const acc = new Float64Array(out.cols);
-  for (let i = 0; i < out.rows; i++) {
-    combineRow(plan.sources, plan.coefficients, blocks, i, acc);
-    out.data.set(acc, out.offset + i * out.ld);
-  }
+export function regenerate(
+  plan: RegenerationPlan,
+  blocks: readonly Matrix[],
+  out: Matrix,
+  combine: CombineAndCompare = naiveCombineAndCompare,
+): void {
+  combine(combinationOf(plan, blocks), null, out);
 }
 
 /**
  * Rebuilds `out` by `plan` from `blocks` and, where the plan has a cross-check, rebuilds it again
  * from the check's peers: false when the two differ by more than rounding can explain (relative
  * to Σ|c|·max|block| of both combinations: 1e-2 in float32, whose stored blocks drift apart by
- * rounding over many updates, 1e-8 in float64), i.e. a peer's block is corrupted too. Works row by
- * row (two float64 rows of scratch, no block-sized allocation); on false, `out` is partly rebuilt.
+ * rounding over many updates, 1e-8 in float64), i.e. a peer's block is corrupted too; `out` then
+ * holds the first combination, which must not be used. `combine` forms the combinations: the
+ * naive reference by default, the wasm kernels' `combineAndCompare` in the node program (the same
+ * numbers bit for bit).
  */
-export function regenerateChecked(plan: RegenerationPlan, blocks: readonly Matrix[], out: Matrix): boolean {
+export function regenerateChecked(
+  plan: RegenerationPlan,
+  blocks: readonly Matrix[],
+  out: Matrix,
+  combine: CombineAndCompare = naiveCombineAndCompare,
+): boolean {
   const { check } = plan;
+  const first = combinationOf(plan, blocks);
   if (!check) {
-    regenerate(plan, blocks, out);
+    combine(first, null, out);
     return true;
   }
-  const peak = new Map<number, number>();
-  for (const s of new Set([...plan.sources, ...check.sources])) peak.set(s, maxAbs(blocks[s]));
+  const second = combinationOf(check, blocks);
+  const { difference, peaks } = combine(first, second, out);
   let scale = 0;
-  plan.sources.forEach((s, k) => (scale += Math.abs(plan.coefficients[k]) * peak.get(s)!));
-  check.sources.forEach((s, k) => (scale += Math.abs(check.coefficients[k]) * peak.get(s)!));
-  const tolerance = (out.data instanceof Float32Array ? 1e-2 : 1e-8) * scale;
-  const acc = new Float64Array(out.cols);
-  const other = new Float64Array(out.cols);
-  const stored = out.data instanceof Float32Array ? new Float32Array(2) : new Float64Array(2);
-  for (let i = 0; i < out.rows; i++) {
-    combineRow(plan.sources, plan.coefficients, blocks, i, acc);
-    combineRow(check.sources, check.coefficients, blocks, i, other);
-    for (let j = 0; j < out.cols; j++) {
-      // Both compared as stored (rounded to the block's type), as the two rebuilt blocks were.
-      stored[0] = acc[j];
-      stored[1] = other[j];
-      if (!(Math.abs(stored[0] - stored[1]) <= tolerance)) return false;
-    }
-    out.data.set(acc, out.offset + i * out.ld);
+  for (const c of [first, second]) {
+    c.matrices.forEach((m, k) => (scale += Math.abs(c.coefficients[k]) * peaks.get(m)!));
   }
-  return true;
+  return difference <= (out.data instanceof Float32Array ? 1e-2 : 1e-8) * scale;
 }
 
-/** acc = Σ_k coefficients[k] · row i of blocks[sources[k]], in that order, in float64. */
-function combineRow(
-  sources: readonly number[],
-  coefficients: readonly number[],
+/** The combination of `blocks` a plan (or its check) names. */
+function combinationOf(
+  plan: { readonly sources: readonly number[]; readonly coefficients: readonly number[] },
   blocks: readonly Matrix[],
-  i: number,
-  acc: Float64Array,
-): void {
-  acc.fill(0);
-  const n = acc.length;
-  for (let k = 0; k < sources.length; k++) {
-    const c = coefficients[k];
-    const m = blocks[sources[k]];
-    const data = m.data;
-    const at = m.offset + i * m.ld;
-    for (let j = 0; j < n; j++) acc[j] += c * data[at + j];
-  }
-}
-
-/** max |entry| of a matrix. */
-function maxAbs(m: Matrix): number {
-  let v = 0;
-  const data = m.data;
-  for (let i = 0; i < m.rows; i++) {
-    const at = m.offset + i * m.ld;
-    for (let j = 0; j < m.cols; j++) v = Math.max(v, Math.abs(data[at + j]));
-  }
-  return v;
+): LinearCombination {
+  return { matrices: plan.sources.map((s) => blocks[s]), coefficients: plan.coefficients };
 }

@@ -31,6 +31,7 @@ import type { DecodeResult, StageDecoder } from "../../codes/decoder.ts";
 import type { DecodeTolerance } from "../../codes/tolerance.ts";
 import type { LayerCode } from "../../codes/layer-code.ts";
 import { regenerateChecked } from "../../codes/regeneration.ts";
+import type { CombineAndCompare } from "../../tensor/naive-combine.ts";
 import type { RegenerationPlan } from "../../codes/layer-code.ts";
 import { roundoffEpsilon, unitRoundoff } from "../../codes/tolerance.ts";
 import type { FaultEvent, FaultInjector } from "../../faults/injector.ts";
@@ -225,6 +226,8 @@ export class NodeProgram {
   /** Iteration of the last roll-back for a non-finite loss, and how often in a row it happened there. */
   #nonFiniteAt = -1;
   #nonFiniteRepeats = 0;
+  /** A regeneration's combinations, in wasm (bit for bit the reference in lib/tensor/naive-combine.ts). */
+  readonly #combine: CombineAndCompare = (first, second, out) => this.k.combineAndCompare(first, second, out);
 
   constructor(setup: NodeSetup, transport: Transport) {
     this.#setup = setup;
@@ -376,7 +379,7 @@ export class NodeProgram {
         if (!mine) continue;
         const blocks: Matrix[] = [];
         for (const s of needs(mine)) blocks[s] = new Matrix(fetched.get(s)!, to.rows, to.cols);
-        const agrees = this.#compute("regenerate", () => regenerateChecked(mine, blocks, to));
+        const agrees = this.#compute("regenerate", () => regenerateChecked(mine, blocks, to, this.#combine));
         if (kind === "block") blocksAgree &&= agrees;
         else snapshotsAgree &&= agrees;
       }
@@ -941,7 +944,7 @@ export class NodeProgram {
     if (mine) {
       const blocks: Matrix[] = [];
       for (const s of needs(mine)) blocks[s] = new Matrix(fetched.get(s)!, L.block.rows, L.block.cols);
-      consistent = this.#compute("regenerate", () => regenerateChecked(mine, blocks, L.block));
+      consistent = this.#compute("regenerate", () => regenerateChecked(mine, blocks, L.block, this.#combine));
     }
     // Every node learns whether any rebuild disagreed with its cross-check (a corrupted peer). The
     // verdicts reuse the vote area: first every node must be done reading the votes.

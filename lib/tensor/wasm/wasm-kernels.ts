@@ -41,6 +41,7 @@ import {
   readInputWeightsInto,
 } from "../input-weights.ts";
 import type { DType, Float, Matrix } from "../matrix.ts";
+import { checkCombinationShapes, type CombineReport, type LinearCombination } from "../naive-combine.ts";
 import { checkPhiloxBlocks } from "../../random/philox.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
@@ -68,6 +69,11 @@ import { ScratchRegion, Staging } from "./staging.ts";
 import { exportsFor, type KernelExports } from "./wat-module.ts";
 import type { PhiloxBlocksExport } from "./wat-philox.ts";
 
+/**
+ * Elements of every operand `combineAndCompare` handles per wasm call (whole rows, at least one):
+ * six float32 peers' bands and two float64 sums stay in the core's L2 cache.
+ */
+const COMBINE_BAND = 8192;
 /** Philox blocks generated per wasm call (64 KiB of scratch), then copied to the caller's array. */
 const PHILOX_CHUNK = 4096;
 const TWO_32 = 4294967296;
@@ -93,6 +99,14 @@ export interface WasmKernels extends Kernels {
    * `fillInitialWeights`.
    */
   philoxBlocks(k0: number, k1: number, first: number, count: number, out: Uint32Array): void;
+  /**
+   * A regeneration's rebuild and cross-check (lib/codes/regeneration.ts), bit for bit the reference
+   * `naiveCombineAndCompare` (lib/tensor/naive-combine.ts): out ← the first combination, formed in
+   * float64 and rounded to out's type; the largest difference from the second as stored; the peak
+   * |entry| of every matrix. Matrices in other memories (peers' blocks) are copied in a band of
+   * rows at a time, so the scratch stays small whatever the blocks' size. out must not overlap them.
+   */
+  combineAndCompare(first: LinearCombination, second: LinearCombination | null, out: Matrix): CombineReport;
 }
 
 /**
@@ -117,6 +131,7 @@ class WasmKernelSet implements WasmKernels {
   readonly #staging: Staging;
   readonly #philox: PhiloxBlocksExport;
   readonly #philoxScratch: ScratchRegion;
+  readonly #combineScratch: ScratchRegion;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
     this.memory = arena.memory;
@@ -129,6 +144,7 @@ class WasmKernelSet implements WasmKernels {
     this.#staging = new Staging(arena);
     this.#philox = instance.exports.philox_blocks as PhiloxBlocksExport;
     this.#philoxScratch = new ScratchRegion(arena);
+    this.#combineScratch = new ScratchRegion(arena);
   }
 
   readonly philoxBlocks = (k0: number, k1: number, first: number, count: number, out: Uint32Array): void => {
@@ -481,12 +497,94 @@ class WasmKernelSet implements WasmKernels {
     staging.end();
   }
 
+  combineAndCompare(first: LinearCombination, second: LinearCombination | null, out: Matrix): CombineReport {
+    const terms = [first, ...(second ? [second] : [])];
+    for (const c of terms) {
+      if (c.coefficients.length !== c.matrices.length) {
+        throw new RangeError(`${c.coefficients.length} coefficients for ${c.matrices.length} matrices`);
+      }
+    }
+    const all = [...new Set(terms.flatMap((c) => c.matrices))];
+    checkCombinationShapes(all, out);
+    const { rows, cols } = out;
+    const peaks = new Float64Array(all.length);
+    let difference = 0;
+    if (rows > 0 && cols > 0) {
+      const w = this.#wasm[out.dtype];
+      const bytes = out.data.BYTES_PER_ELEMENT;
+      const bandRows = Math.max(1, Math.floor(COMBINE_BAND / cols));
+      const band = bandRows * cols;
+      const slot = Math.ceil((band * bytes) / 64) * 64;
+      const sums = Math.ceil((band * 8) / 64) * 64;
+      const count = first.matrices.length + (second?.matrices.length ?? 0);
+      const lists = Math.ceil((12 * count) / 64) * 64;
+      // In the arena without a copy: a matrix whose rows of a band lie one after another.
+      const inPlace = (m: Matrix) => this.arena.owns(m.data) && (m.ld === cols || rows === 1);
+      const base = this.#combineScratch.ensure(lists + 2 * sums + (all.length + 1) * slot);
+      const coefs = new Float64Array(this.memory.buffer, base, count);
+      const ptrs = new Int32Array(this.memory.buffer, base + 8 * count, count);
+      const coefsAt = base;
+      const sumA = base + lists;
+      const sumB = sumA + sums;
+      const slotAt = (u: number) => sumB + sums + u * slot;
+      const staged = all.map((m, u) => inPlace(m) ? null : this.arena.view(slotAt(u), band, out.dtype));
+      const outStaged = inPlace(out) ? null : this.arena.view(slotAt(all.length), band, out.dtype);
+      let k = 0;
+      for (const c of terms) for (const coefficient of c.coefficients) coefs[k++] = coefficient;
+      const index = new Map(all.map((m, u) => [m, u]));
+      const at = new Array<number>(all.length);
+      for (let i0 = 0; i0 < rows; i0 += bandRows) {
+        const r = Math.min(bandRows, rows - i0);
+        const n = r * cols;
+        for (let u = 0; u < all.length; u++) {
+          const m = all[u];
+          const view = staged[u];
+          if (view === null) at[u] = this.arena.addressOf(m, i0 * m.ld);
+          else {
+            copyRows(m, i0, r, view);
+            at[u] = slotAt(u);
+          }
+          peaks[u] = Math.max(peaks[u], w.max_abs(n, at[u]));
+        }
+        k = 0;
+        for (const c of terms) for (const m of c.matrices) ptrs[k++] = at[index.get(m)!];
+        w.combine(n, first.matrices.length, ptrs.byteOffset, coefsAt, sumA);
+        if (second) {
+          const f = first.matrices.length;
+          w.combine(n, second.matrices.length, ptrs.byteOffset + 4 * f, coefsAt + 8 * f, sumB);
+        }
+        const outAt = outStaged === null ? this.arena.addressOf(out, i0 * out.ld) : slotAt(all.length);
+        const d = w.narrow_diff(n, sumA, second ? sumB : sumA, outAt);
+        if (second) difference = Math.max(difference, d);
+        if (outStaged !== null) {
+          for (let i = 0; i < r; i++) {
+            out.data.set(outStaged.subarray(i * cols, (i + 1) * cols), out.offset + (i0 + i) * out.ld);
+          }
+        }
+      }
+    }
+    return { difference, peaks: new Map(all.map((m, u) => [m, peaks[u]])) };
+  }
+
   #address(operand: Matrix | Float): number {
     return this.arena.addressOf(operand);
   }
 
   #placed(matrix: Matrix): { address: number; matrix: Matrix } {
     return { address: this.arena.addressOf(matrix), matrix };
+  }
+}
+
+/** Rows i0 … i0 + r − 1 of m, one after another, into `to`. */
+function copyRows(m: Matrix, i0: number, r: number, to: Float): void {
+  if (m.ld === m.cols) {
+    const from = m.offset + i0 * m.ld;
+    to.set(m.data.subarray(from, from + r * m.cols));
+    return;
+  }
+  for (let i = 0; i < r; i++) {
+    const from = m.offset + (i0 + i) * m.ld;
+    to.set(m.data.subarray(from, from + m.cols), i * m.cols);
   }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { combineWat } from "./wat-combine.ts";
 import { elementwiseWat } from "./wat-elementwise.ts";
 import { fusedWat } from "./wat-fused.ts";
 import { gemmWat } from "./wat-gemm.ts";
@@ -28,6 +29,7 @@ export function kernelModuleWat(relaxed: boolean): string {
     fusedWat(p),
     elementwiseWat(p),
     trainingWat(p),
+    combineWat(p),
   ]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
@@ -182,6 +184,9 @@ export interface KernelExports {
   column_sums: (pa: number, lda: number, rows: number, cols: number, alpha: number, py: number) => void;
   gather_u8: (src: number, rows: number, cols: number, table: number, dst: number, ldd: number) => void;
   nonzero_columns: (px: number, ldx: number, rows: number, cols: number, mask: number) => void;
+  combine: (n: number, count: number, ptrs: number, coefs: number, py: number) => void;
+  max_abs: (n: number, px: number) => number;
+  narrow_diff: (n: number, pa: number, pb: number, pout: number) => number;
 }
 
 /** The exports of an instance for one precision, with the `_f32`/`_f64` suffix removed. */
@@ -210,6 +215,9 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "column_sums",
     "gather_u8",
     "nonzero_columns",
+    "combine",
+    "max_abs",
+    "narrow_diff",
   ];
   return Object.fromEntries(names.map((n) => [n, instance.exports[`${n}_${s}`]])) as unknown as KernelExports;
 }
