@@ -139,6 +139,8 @@ export interface LinkModel {
  * and the thresholds derived from the floor stay far above float64 underflow.
  */
 const MIN_SCALE = 1e-150;
+/** The tolerance handed to a code that cannot detect anything (its decoder never reads it). */
+const UNCHECKED: DecodeTolerance = { scale: 1, epsilon: 0 };
 
 /** Roll-backs for a non-finite loss at the same iteration before the run counts as diverged. */
 const MAX_NONFINITE_REPEATS = 2;
@@ -226,6 +228,11 @@ export class NodeProgram {
   /** Iteration of the last roll-back for a non-finite loss, and how often in a row it happened there. */
   #nonFiniteAt = -1;
   #nonFiniteRepeats = 0;
+  /**
+   * Whether the code can detect an error in some stage. The uncoded baseline cannot: it keeps no
+   * norms and forms no tolerances, work that would only slow the baseline down.
+   */
+  readonly #checked: boolean;
   /** A regeneration's combinations, in wasm (bit for bit the reference in lib/tensor/naive-combine.ts). */
   readonly #combine: CombineAndCompare = (first, second, out) => this.k.combineAndCompare(first, second, out);
 
@@ -237,6 +244,7 @@ export class NodeProgram {
     if (!setup.module) throw new Error("the node program needs the WebAssembly kernel module");
     this.k = instantiateWasmKernels(setup.module, setup.memory);
     this.code = buildLayerCode(setup.code);
+    this.#checked = this.code.forward.bounds.detectable > 0 || this.code.backward.bounds.detectable > 0;
     if (this.code.nodes !== setup.nodes) {
       throw new Error(`the code has ${this.code.nodes} nodes, the run ${setup.nodes}`);
     }
@@ -513,10 +521,12 @@ export class NodeProgram {
       this.#strike(l, "forward", "received", L.forwardReceived.subarray(0, plan.groups * plan.length));
     }
     const result = this.#compute("decode", () => {
-      const tolerance = {
-        scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
-        epsilon: this.#epsilon(this.code.forwardTerms(layout)),
-      };
+      const tolerance = this.#checked
+        ? {
+          scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
+          epsilon: this.#epsilon(this.code.forwardTerms(layout)),
+        }
+        : UNCHECKED;
       const r = this.#decode(
         L.decoder("forward", b),
         L.symbolViews("forward", b),
@@ -582,10 +592,12 @@ export class NodeProgram {
       this.#strike(l, "backward", "received", L.backwardReceived.subarray(0, plan.groups * plan.length));
     }
     const result = this.#compute("decode", () => {
-      const tolerance = {
-        scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
-        epsilon: this.#epsilon(this.code.backwardTerms(layout)),
-      };
+      const tolerance = this.#checked
+        ? {
+          scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
+          epsilon: this.#epsilon(this.code.backwardTerms(layout)),
+        }
+        : UNCHECKED;
       const r = this.#decode(
         L.decoder("backward", b),
         L.symbolViews("backward", b),
@@ -648,7 +660,9 @@ export class NodeProgram {
         else this.k.rankUpdate(alpha, dhat, xhat, L.block);
       }
       this.k.addColumnSums(alpha, delta, L.bias); // bit for bit biasUpdate (lib/nn/linear.ts)
-      L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
+      if (this.#checked) {
+        L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
+      }
     });
     if (faults) this.#strike(l, "update", "stored", dataOf(L.block, L.block.rows));
   }
@@ -726,13 +740,15 @@ export class NodeProgram {
         const r = this.#backwardStage(l, delta, b, c, true, fused ? alpha : null);
         this.#record("backward", l, r);
         this.#compute("nonlinear", () => {
-          this.layers[l].norms.updateCols(
-            alpha,
-            dataOf(delta, b),
-            dataOf(rowsOf(this.#acts[l], b), b),
-            dataOf(c, b),
-            b,
-          );
+          if (this.#checked) {
+            this.layers[l].norms.updateCols(
+              alpha,
+              dataOf(delta, b),
+              dataOf(rowsOf(this.#acts[l], b), b),
+              dataOf(c, b),
+              b,
+            );
+          }
           this.k.reluBackward(c, rowsOf(this.#acts[l], b));
         });
         this.#strike(l - 1, "backward", "nonlinear", dataOf(c, b));
