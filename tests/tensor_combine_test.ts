@@ -95,7 +95,7 @@ Deno.test("combineAndCompare: a differing peer shows in the difference, agreeing
   }
 });
 
-Deno.test("combineAndCompare rejects matrices of another shape or type", () => {
+Deno.test("combineAndCompare rejects matrices of another shape or type, and a missing coefficient", () => {
   const out = Matrix.zeros(2, 3, "float32");
   for (const m of [Matrix.zeros(3, 2, "float32"), Matrix.zeros(2, 3, "float64")]) {
     assert.throws(
@@ -103,5 +103,10 @@ Deno.test("combineAndCompare rejects matrices of another shape or type", () => {
       RangeError,
     );
     assert.throws(() => naiveCombineAndCompare({ matrices: [m], coefficients: [1] }, null, out), RangeError);
+  }
+  const a = Matrix.zeros(2, 3, "float32");
+  for (const combine of [naiveCombineAndCompare, kernels.combineAndCompare.bind(kernels)]) {
+    const short = { matrices: [a, a], coefficients: [1] };
+    assert.throws(() => combine({ matrices: [a], coefficients: [1] }, short, out), RangeError);
   }
 });

@@ -59,8 +59,7 @@ export function naiveCombineAndCompare(
   second: LinearCombination | null,
   out: Matrix,
 ): CombineReport {
-  const all = [...new Set([...first.matrices, ...(second?.matrices ?? [])])];
-  checkCombinationShapes(all, out);
+  const all = combinationMatrices(first, second, out);
   const peaks = new Map(all.map((m) => [m, maxAbs(m)]));
   const a = new Float64Array(out.cols);
   const b = new Float64Array(out.cols);
@@ -81,15 +80,31 @@ export function naiveCombineAndCompare(
   return { difference, peaks };
 }
 
-/** Throws unless every matrix has out's shape and type. */
-export function checkCombinationShapes(matrices: readonly Matrix[], out: Matrix): void {
-  for (const m of matrices) {
+/**
+ * The distinct matrices of both combinations (first's, then second's new ones), or throws a
+ * RangeError unless every combination has one coefficient per matrix and every matrix out's shape
+ * and type.
+ */
+export function combinationMatrices(
+  first: LinearCombination,
+  second: LinearCombination | null,
+  out: Matrix,
+): Matrix[] {
+  const terms = second ? [first, second] : [first];
+  for (const c of terms) {
+    if (c.coefficients.length !== c.matrices.length) {
+      throw new RangeError(`${c.coefficients.length} coefficients for ${c.matrices.length} matrices`);
+    }
+  }
+  const all = [...new Set(terms.flatMap((c) => c.matrices))];
+  for (const m of all) {
     if (m.rows !== out.rows || m.cols !== out.cols || m.dtype !== out.dtype) {
       throw new RangeError(
         `combination of a ${m.rows}×${m.cols} ${m.dtype} matrix into a ${out.rows}×${out.cols} ${out.dtype} one`,
       );
     }
   }
+  return all;
 }
 
 /** acc = Σ_k c.coefficients[k] · row i of c.matrices[k], in that order, in float64. */

@@ -41,7 +41,7 @@ import {
   readInputWeightsInto,
 } from "../input-weights.ts";
 import type { DType, Float, Matrix } from "../matrix.ts";
-import { checkCombinationShapes, type CombineReport, type LinearCombination } from "../naive-combine.ts";
+import { combinationMatrices, type CombineReport, type LinearCombination } from "../naive-combine.ts";
 import { checkPhiloxBlocks } from "../../random/philox.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
@@ -498,14 +498,8 @@ class WasmKernelSet implements WasmKernels {
   }
 
   combineAndCompare(first: LinearCombination, second: LinearCombination | null, out: Matrix): CombineReport {
-    const terms = [first, ...(second ? [second] : [])];
-    for (const c of terms) {
-      if (c.coefficients.length !== c.matrices.length) {
-        throw new RangeError(`${c.coefficients.length} coefficients for ${c.matrices.length} matrices`);
-      }
-    }
-    const all = [...new Set(terms.flatMap((c) => c.matrices))];
-    checkCombinationShapes(all, out);
+    const all = combinationMatrices(first, second, out);
+    const terms = second ? [first, second] : [first];
     const { rows, cols } = out;
     const peaks = new Float64Array(all.length);
     let difference = 0;
