@@ -5,6 +5,7 @@
 
 import { LayerNorms } from "../lib/cluster/node/norms.ts";
 import { Rng } from "../lib/random/rng.ts";
+import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import { assert, assertClose } from "./assert.ts";
 
 const N = 13;
@@ -91,4 +92,52 @@ Deno.test("norms: the one-sample path rounds exactly like the batched loops (a z
     assert.deepEqual([...one.rowSq], [...two.rowSq], `${F.name} rows`);
     assert.deepEqual([...one.colSq], [...two.colSq], `${F.name} columns`);
   }
+});
+
+Deno.test("norms: tracked on the wasm kernels, bit for bit the reference loops (B = 1, float32)", async () => {
+  const k = await createWasmKernels();
+  const rng = new Rng(5, 1);
+  const ref = new LayerNorms(N, M, 1);
+  const fast = new LayerNorms(N, M, 1, k);
+  assert.ok(k.arena.owns(fast.rowSq) && k.arena.owns(fast.colSq), "the norms live in the kernels' memory");
+  ref.rowSq.set(filled(rng, N).map(Math.abs));
+  ref.colSq.set(filled(rng, M).map(Math.abs));
+  fast.copyFrom(ref);
+  const put = (a: Float64Array) => {
+    const v = k.vector(a.length, "float32");
+    v.set(a);
+    return v;
+  };
+  for (let step = 0; step < 30; step++) {
+    const x = put(filled(rng, M, 4));
+    const delta = put(filled(rng, N, 3));
+    const pre = put(filled(rng, N));
+    const c = put(filled(rng, M));
+    for (const norms of [ref, fast]) {
+      norms.updateRows(0.02, delta, x, pre, 1);
+      norms.updateCols(0.02, delta, x, c, 1);
+    }
+    assert.ok(
+      Object.is(fast.rowBound, ref.rowBound) && Object.is(fast.colBound, ref.colBound),
+      `bounds, step ${step}`,
+    );
+  }
+  assert.deepEqual([...fast.rowSq], [...ref.rowSq], "rows");
+  assert.deepEqual([...fast.colSq], [...ref.colSq], "columns");
+});
+
+Deno.test("norms: a write through rowSq / colSq is seen by the next bound", () => {
+  const norms = new LayerNorms(3, 2, 1);
+  norms.updateRows(1, Float64Array.of(1, 0, 0), Float64Array.of(0, 0), Float64Array.of(0, 0, 0), 1);
+  norms.updateCols(1, Float64Array.of(0, 0, 0), Float64Array.of(1, 0), Float64Array.of(0, 0), 1);
+  assert.equal(norms.rowBound, 0);
+  assert.equal(norms.colBound, 0);
+  norms.rowSq[2] = 4;
+  norms.colSq.set([9, 1]);
+  assert.equal(norms.rowBound, 1.001 * 2);
+  assert.equal(norms.colBound, 1.001 * 3);
+  const copy = new LayerNorms(3, 2, 1);
+  copy.copyFrom(norms);
+  assert.equal(copy.rowBound, 1.001 * 2);
+  assert.equal(copy.colBound, 1.001 * 3);
 });

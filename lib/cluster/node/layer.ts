@@ -10,6 +10,7 @@
 import type { LayerCode, LayerLayout } from "../../codes/layer-code.ts";
 import type { StageDecoder } from "../../codes/decoder.ts";
 import type { Kernels } from "../../tensor/kernels.ts";
+import type { NormKernels } from "../../tensor/naive-norms.ts";
 import type { DType, Float, Matrix } from "../../tensor/matrix.ts";
 import type { ExchangePlan } from "../exchange.ts";
 import { LayerNorms } from "./norms.ts";
@@ -69,7 +70,7 @@ export class NodeLayer {
     /** Samples of a training batch (the backward stage and the update). */
     readonly batch: number,
     readonly dtype: DType,
-    readonly k: Kernels,
+    readonly k: Kernels & NormKernels,
     readonly mode: "probabilistic" | "adversarial",
     /** The node's shared stage buffers (see {@link stageBufferLengths}). */
     shared: { readonly received: Float; readonly messages: Float },
@@ -81,8 +82,8 @@ export class NodeLayer {
     this.blockSnapshot = k.matrix(blockRows, blockCols, dtype);
     this.bias = k.vector(rows, dtype);
     this.biasSnapshot = k.vector(rows, dtype);
-    this.norms = new LayerNorms(rows, cols, batch);
-    this.normsSnapshot = new LayerNorms(rows, cols, batch);
+    this.norms = new LayerNorms(rows, cols, batch, k);
+    this.normsSnapshot = new LayerNorms(rows, cols, batch, k);
     this.forwardActive = code.forwardActive(node);
     this.backwardActive = code.backwardActive(node);
     this.forwardSymbols = code.forwardGroups().length;

@@ -11,10 +11,14 @@
  * which is exact in real arithmetic (expand the square of each updated row or column). The inputs
  * are values every node already holds after decoding, so every node tracks the same norms.
  *
+ * The one-sample update and the maxima run on a {@link NormKernels} set (the node program passes
+ * its wasm kernels; the reference loops by default), with the same rounding either way.
+ *
  * @module
  */
 
 import type { Float } from "../../tensor/matrix.ts";
+import { maxSkipNaN, naiveNormKernels, type NormKernels } from "../../tensor/naive-norms.ts";
 
 /** Gram matrix G = A·Aᵀ of the first `b` rows of a row-major b × n array, in float64. */
 function gram(a: Float, b: number, n: number, out: Float64Array): void {
@@ -36,52 +40,64 @@ function selfDot(a: Float, n: number): number {
 }
 
 /**
- * The one-sample update `sq[i] += 2α·v_i·w_i + α²·v_i²·g` for i < n, skipping v_i = 0, with the
- * same operations in the same order as the batched loops (so the same rounding).
+ * Squared norms of one layer's rows and columns, and the update rule above. The largest of each
+ * is kept from the one-sample update (which returns it) until someone may write the arrays:
+ * reading {@link rowSq} or {@link colSq} (to fill, copy or save them) forgets it, and the next
+ * bound scans the array again.
  */
-function updateOne(sq: Float64Array, alpha: number, v: Float, w: Float, g: number, n: number): void {
-  const a2 = 2 * alpha;
-  const aa = alpha * alpha;
-  for (let i = 0; i < n; i++) {
-    const vi = v[i];
-    if (vi === 0) continue;
-    sq[i] += a2 * (vi * w[i]) + aa * (vi * v[i] * g);
-  }
-}
-
-/** Squared norms of one layer's rows and columns, and the update rule above. */
 export class LayerNorms {
-  /** ‖W_i‖² for each of the N rows. */
-  readonly rowSq: Float64Array;
-  /** ‖W^j‖² for each of the preN columns. */
-  readonly colSq: Float64Array;
+  readonly #rowSq: Float64Array;
+  readonly #colSq: Float64Array;
+  /** The largest entry of each array and 0 (NaN skipped), or NaN when not known. */
+  #rowMax = NaN;
+  #colMax = NaN;
   readonly #gram: Float64Array;
+  readonly #k: NormKernels;
 
-  constructor(readonly rows: number, readonly cols: number, maxBatch: number) {
-    this.rowSq = new Float64Array(rows);
-    this.colSq = new Float64Array(cols);
+  constructor(readonly rows: number, readonly cols: number, maxBatch: number, kernels = naiveNormKernels) {
+    this.#k = kernels;
+    this.#rowSq = kernels.vector(rows, "float64") as Float64Array;
+    this.#colSq = kernels.vector(cols, "float64") as Float64Array;
     this.#gram = new Float64Array(maxBatch * maxBatch);
   }
 
-  /** Safe bound on every row's 2-norm (a relative margin covers the storage rounding of updates). */
-  get rowBound(): number {
-    return maxSqrt(this.rowSq);
+  /** ‖W_i‖² for each of the N rows (to read or write; the kept maximum is recomputed after). */
+  get rowSq(): Float64Array {
+    this.#rowMax = NaN;
+    return this.#rowSq;
   }
 
-  /** Safe bound on every column's 2-norm. */
+  /** ‖W^j‖² for each of the preN columns (as {@link rowSq}). */
+  get colSq(): Float64Array {
+    this.#colMax = NaN;
+    return this.#colSq;
+  }
+
+  /**
+   * Safe bound on every row's 2-norm: 1.001·√(largest squared norm); the relative margin covers
+   * the float32 storage rounding of many updates.
+   */
+  get rowBound(): number {
+    if (Number.isNaN(this.#rowMax)) this.#rowMax = maxSkipNaN(this.#rowSq);
+    return 1.001 * Math.sqrt(this.#rowMax);
+  }
+
+  /** Safe bound on every column's 2-norm (as {@link rowBound}). */
   get colBound(): number {
-    return maxSqrt(this.colSq);
+    if (Number.isNaN(this.#colMax)) this.#colMax = maxSkipNaN(this.#colSq);
+    return 1.001 * Math.sqrt(this.#colMax);
   }
 
   /** Rows after the update: `delta` b × N, `x` b × preN, `pre` = X·Wᵀ (b × N), all row-major. */
   updateRows(alpha: number, delta: Float, x: Float, pre: Float, b: number): void {
     const { rows: n, cols: m } = this;
     if (b === 1) {
-      updateOne(this.rowSq, alpha, delta, pre, selfDot(x, m), n);
+      this.#rowMax = this.#k.squaredNormUpdate(this.#rowSq, alpha, delta, pre, selfDot(x, m));
       return;
     }
     const g = this.#gram;
     gram(x, b, m, g);
+    const sq = this.rowSq;
     for (let i = 0; i < n; i++) {
       let linear = 0;
       let quad = 0;
@@ -91,7 +107,7 @@ export class LayerNorms {
         linear += dp * pre[p * n + i];
         for (let q = 0; q < b; q++) quad += dp * delta[q * n + i] * g[p * b + q];
       }
-      this.rowSq[i] += 2 * alpha * linear + alpha * alpha * quad;
+      sq[i] += 2 * alpha * linear + alpha * alpha * quad;
     }
   }
 
@@ -99,11 +115,12 @@ export class LayerNorms {
   updateCols(alpha: number, delta: Float, x: Float, c: Float, b: number): void {
     const { rows: n, cols: m } = this;
     if (b === 1) {
-      updateOne(this.colSq, alpha, x, c, selfDot(delta, n), m);
+      this.#colMax = this.#k.squaredNormUpdate(this.#colSq, alpha, x, c, selfDot(delta, n));
       return;
     }
     const g = this.#gram;
     gram(delta, b, n, g);
+    const sq = this.colSq;
     for (let j = 0; j < m; j++) {
       let linear = 0;
       let quad = 0;
@@ -113,20 +130,15 @@ export class LayerNorms {
         linear += xp * c[p * m + j];
         for (let q = 0; q < b; q++) quad += xp * x[q * m + j] * g[p * b + q];
       }
-      this.colSq[j] += 2 * alpha * linear + alpha * alpha * quad;
+      sq[j] += 2 * alpha * linear + alpha * alpha * quad;
     }
   }
 
   /** Copies another tracker's norms (snapshot / roll-back). */
   copyFrom(other: LayerNorms): void {
-    this.rowSq.set(other.rowSq);
-    this.colSq.set(other.colSq);
+    this.#rowSq.set(other.#rowSq);
+    this.#colSq.set(other.#colSq);
+    this.#rowMax = other.#rowMax;
+    this.#colMax = other.#colMax;
   }
-}
-
-/** 1.001 · √max(v): the relative margin covers float32 storage rounding over many updates. */
-function maxSqrt(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] > m) m = v[i];
-  return 1.001 * Math.sqrt(m);
 }

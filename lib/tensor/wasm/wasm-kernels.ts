@@ -42,6 +42,7 @@ import {
 } from "../input-weights.ts";
 import type { DType, Float, Matrix } from "../matrix.ts";
 import { combinationMatrices, type CombineReport, type LinearCombination } from "../naive-combine.ts";
+import { checkNormOperands, naiveNormKernels, type NormKernels } from "../naive-norms.ts";
 import { checkPhiloxBlocks } from "../../random/philox.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
@@ -79,7 +80,7 @@ const PHILOX_CHUNK = 4096;
 const TWO_32 = 4294967296;
 
 /** The wasm kernels plus what is needed to share them with other threads. */
-export interface WasmKernels extends Kernels {
+export interface WasmKernels extends Kernels, NormKernels {
   /** The allocator over {@link memory}; `arena.matrixAt(address, …)` wraps regions posted by other threads. */
   readonly arena: Arena;
   /** The shared memory the kernels run on (post it to a Worker to share data). */
@@ -558,6 +559,25 @@ class WasmKernelSet implements WasmKernels {
       }
     }
     return { difference, peaks: new Map(all.map((m, u) => [m, peaks[u]])) };
+  }
+
+  squaredNormUpdate(sq: Float64Array, alpha: number, v: Float, w: Float, g: number): number {
+    checkNormOperands(sq, v, w);
+    checkSameDtype("squaredNormUpdate", v, w);
+    const { arena } = this;
+    if (!(arena.owns(sq) && arena.owns(v) && arena.owns(w))) {
+      return naiveNormKernels.squaredNormUpdate(sq, alpha, v, w, g);
+    }
+    const dtype = v instanceof Float32Array ? "float32" : "float64";
+    return this.#wasm[dtype].norm_update(
+      sq.length,
+      arena.addressOf(sq),
+      arena.addressOf(v),
+      arena.addressOf(w),
+      2 * alpha,
+      alpha * alpha,
+      g,
+    );
   }
 
   #address(operand: Matrix | Float): number {

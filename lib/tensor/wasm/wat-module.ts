@@ -11,6 +11,7 @@ import { elementwiseWat } from "./wat-elementwise.ts";
 import { fusedWat } from "./wat-fused.ts";
 import { gemmWat } from "./wat-gemm.ts";
 import { level2Wat } from "./wat-level2.ts";
+import { normsWat } from "./wat-norms.ts";
 import { packIndexedWat } from "./wat-pack-indexed.ts";
 import { philoxWat } from "./wat-philox.ts";
 import { sparseInputWat } from "./wat-sparse-input.ts";
@@ -30,6 +31,7 @@ export function kernelModuleWat(relaxed: boolean): string {
     elementwiseWat(p),
     trainingWat(p),
     combineWat(p),
+    normsWat(p),
   ]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
@@ -187,6 +189,7 @@ export interface KernelExports {
   combine: (n: number, count: number, ptrs: number, coefs: number, py: number) => void;
   max_abs: (n: number, px: number) => number;
   narrow_diff: (n: number, pa: number, pb: number, pout: number) => number;
+  norm_update: (n: number, psq: number, pv: number, pw: number, a2: number, aa: number, g: number) => number;
 }
 
 /** The exports of an instance for one precision, with the `_f32`/`_f64` suffix removed. */
@@ -218,6 +221,7 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "combine",
     "max_abs",
     "narrow_diff",
+    "norm_update",
   ];
   return Object.fromEntries(names.map((n) => [n, instance.exports[`${n}_${s}`]])) as unknown as KernelExports;
 }
