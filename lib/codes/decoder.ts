@@ -287,12 +287,12 @@ export class MdsDecoder implements StageDecoder {
       // (same arithmetic as #check); anything else takes the full test.
       if (!(this.#quick && this.#quickClean(set, symbols))) this.#check(set, symbols);
       if (this.#flagged === 0) {
-        const bound = this.#cachedBound(set, tolerance);
         if (located.length > 0) {
           // The remaining symbols must still verify the result about as well as all received ones.
           const received: number[] = [];
           for (let p = 0; p < this.#p; p++) if (this.#state[p] !== 1) received.push(p);
-          const growth = bound / this.#cachedBound(this.#setOf(received), tolerance);
+          const growth = this.#cachedBound(set, tolerance) /
+            this.#cachedBound(this.#setOf(received), tolerance);
           if (!(growth <= this.#maxGrowth)) {
             return verdictUncorrectable(
               located,
@@ -305,14 +305,7 @@ export class MdsDecoder implements StageDecoder {
           }
         }
         this.#write(set, symbols, out);
-        return {
-          verdict: located.length === 0 ? "clean" : "corrected",
-          located: located.sort((a, b) => a - b),
-          erased: erasedCount,
-          margin: this.#margin,
-          bound,
-          reason: "",
-        };
+        return this.#accepted(set, tolerance, located, erasedCount);
       }
       const budget = maxLocated - located.length;
       if (budget <= 0) {
@@ -337,6 +330,26 @@ export class MdsDecoder implements StageDecoder {
         located.push(p);
       }
     }
+  }
+
+  /**
+   * The result of an accepted set. Its `bound` is worked out when first read: training reads only
+   * the verdict and the located symbols, and the bound changes with every update's tolerance.
+   */
+  #accepted(set: CleanSet, tolerance: DecodeTolerance, located: number[], erased: number): DecodeResult {
+    const tol = { scale: tolerance.scale, epsilon: tolerance.epsilon };
+    const boundOf = () => this.#cachedBound(set, tol);
+    let bound: number | undefined;
+    return {
+      verdict: located.length === 0 ? "clean" : "corrected",
+      located: located.sort((a, b) => a - b),
+      erased,
+      margin: this.#margin,
+      get bound(): number {
+        return bound ??= boundOf();
+      },
+      reason: "",
+    };
   }
 
   report(tolerance: DecodeTolerance, erased: ErasureMask | null = null): ToleranceReport {

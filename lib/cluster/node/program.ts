@@ -1162,8 +1162,13 @@ export class NodeProgram {
   #epsilon(terms: number): number {
     const dtype = this.#setup.training.dtype;
     const u = unitRoundoff(dtype);
-    return u + roundoffEpsilon(dtype, terms) + 8 * Math.sqrt(this.#updates) * u;
+    let fixed = this.#roundoff.get(terms);
+    if (fixed === undefined) this.#roundoff.set(terms, fixed = u + roundoffEpsilon(dtype, terms));
+    return fixed + 8 * Math.sqrt(this.#updates) * u;
   }
+
+  /** `u + roundoffEpsilon(dtype, terms)` per number of terms (the part of {@link #epsilon} that never changes). */
+  readonly #roundoff = new Map<number, number>();
 
   /** Modelled seconds of one exchange at this node (sent partial, received symbols). */
   #linkCost(length: number, groups: number, sends: boolean): number {
