@@ -523,7 +523,13 @@ export class NodeProgram {
     const result = this.#compute("decode", () => {
       const tolerance = this.#checked
         ? {
-          scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
+          scale: Math.max(
+            MIN_SCALE,
+            this.code.forwardScale(
+              L.norms.rowBound,
+              maxRowNorm(x, b, this.#inputSq[l] = rowSumSquares(x, 0)),
+            ),
+          ),
           epsilon: this.#epsilon(this.code.forwardTerms(layout)),
         }
         : UNCHECKED;
@@ -594,7 +600,13 @@ export class NodeProgram {
     const result = this.#compute("decode", () => {
       const tolerance = this.#checked
         ? {
-          scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
+          scale: Math.max(
+            MIN_SCALE,
+            this.code.backwardScale(
+              L.norms.colBound,
+              maxRowNorm(delta, b, this.#deltaSq[l] = rowSumSquares(delta, 0)),
+            ),
+          ),
           epsilon: this.#epsilon(this.code.backwardTerms(layout)),
         }
         : UNCHECKED;
@@ -661,7 +673,14 @@ export class NodeProgram {
       }
       this.k.addColumnSums(alpha, delta, L.bias); // bit for bit biasUpdate (lib/nn/linear.ts)
       if (this.#checked) {
-        L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
+        L.norms.updateRows(
+          alpha,
+          dataOf(delta, b),
+          dataOf(x, b),
+          dataOf(rowsOf(this.#pre[l], b), b),
+          b,
+          this.#inputSq[l],
+        );
       }
     });
     if (faults) this.#strike(l, "update", "stored", dataOf(L.block, L.block.rows));
@@ -747,6 +766,7 @@ export class NodeProgram {
               dataOf(rowsOf(this.#acts[l], b), b),
               dataOf(c, b),
               b,
+              this.#deltaSq[l],
             );
           }
           this.k.reluBackward(c, rowsOf(this.#acts[l], b));
@@ -1167,6 +1187,13 @@ export class NodeProgram {
     return fixed + 8 * Math.sqrt(this.#updates) * u;
   }
 
+  /**
+   * Per layer, the squared norm of the first sample of the last forward stage's input and of the
+   * last backward stage's δ: the one-sample norm updates at the end of the step reuse them.
+   */
+  readonly #inputSq: number[] = [];
+  readonly #deltaSq: number[] = [];
+
   /** `u + roundoffEpsilon(dtype, terms)` per number of terms (the part of {@link #epsilon} that never changes). */
   readonly #roundoff = new Map<number, number>();
 
@@ -1266,13 +1293,20 @@ function gather(messages: Float, L: number, total: number, wanted: number, b: nu
   }
 }
 
-/** Largest 2-norm of the first `b` rows. */
-function maxRowNorm(m: Matrix, b: number): number {
-  let max = 0;
-  for (let i = 0; i < b; i++) {
-    const r = m.row(i);
-    let s = 0;
-    for (let j = 0; j < r.length; j++) s += r[j] * r[j];
+/** Σ m[i][j]² over row i, in float64 from 0 in column order (as the norms' one-sample update sums). */
+function rowSumSquares(m: Matrix, i: number): number {
+  const d = m.data;
+  const at = m.offset + i * m.ld;
+  let s = 0;
+  for (let j = 0; j < m.cols; j++) s += d[at + j] * d[at + j];
+  return s;
+}
+
+/** Largest 2-norm of the first `b` rows, given row 0's {@link rowSumSquares} (NaN sums count as 0). */
+function maxRowNorm(m: Matrix, b: number, first: number): number {
+  let max = first > 0 ? first : 0;
+  for (let i = 1; i < b; i++) {
+    const s = rowSumSquares(m, i);
     if (s > max) max = s;
   }
   return Math.sqrt(max);
