@@ -14,6 +14,7 @@ import { level2Wat } from "./wat-level2.ts";
 import { packIndexedWat } from "./wat-pack-indexed.ts";
 import { philoxWat } from "./wat-philox.ts";
 import { sparseInputWat } from "./wat-sparse-input.ts";
+import { quickMarginWat } from "./wat-quick-margin.ts";
 import { precisions } from "./wat-text.ts";
 import { trainingWat } from "./wat-training.ts";
 
@@ -30,6 +31,7 @@ export function kernelModuleWat(relaxed: boolean): string {
     elementwiseWat(p),
     trainingWat(p),
     combineWat(p),
+    quickMarginWat(p),
   ]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
@@ -187,6 +189,8 @@ export interface KernelExports {
   combine: (n: number, count: number, ptrs: number, coefs: number, py: number) => void;
   max_abs: (n: number, px: number) => number;
   narrow_diff: (n: number, pa: number, pb: number, pout: number) => number;
+  quick_margin1: (len: number, n: number, ptrs: number, h: number, inv0: number, inv1: number) => number;
+  quick_margin2: (len: number, n: number, ptrs: number, h: number, inv0: number, inv1: number) => number;
 }
 
 /** The exports of an instance for one precision, with the `_f32`/`_f64` suffix removed. */
@@ -218,6 +222,8 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "combine",
     "max_abs",
     "narrow_diff",
+    "quick_margin1",
+    "quick_margin2",
   ];
   return Object.fromEntries(names.map((n) => [n, instance.exports[`${n}_${s}`]])) as unknown as KernelExports;
 }
