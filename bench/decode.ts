@@ -19,6 +19,10 @@ import { Rng } from "../lib/random/rng.ts";
 import type { Kernels } from "../lib/tensor/kernels.ts";
 import { naiveKernels } from "../lib/tensor/naive.ts";
 import { abftCode } from "../lib/codes/abft.ts";
+import { buildCleanSet, syndromeThresholds } from "../lib/codes/clean-set.ts";
+import { systematicRows } from "../lib/codes/decoder.ts";
+import { jsQuickMargin } from "../lib/tensor/naive-quick-margin.ts";
+import type { WasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { gridCode } from "../lib/codes/grid.ts";
 import { polyDotCode } from "../lib/codes/polydot.ts";
 import type { StageCode } from "../lib/codes/stage.ts";
@@ -96,8 +100,47 @@ function bitFlipClasses(
   return { high, table: table.join(" ") };
 }
 
+/**
+ * The decoder's quick clean test of one (7,5) float32 stage (all 7 symbols, two parity rows),
+ * the JS reference against the wasm kernel, symbols in the kernels' memory as in the node program:
+ * µs per call of each, and their ratio.
+ */
+function quickMarginTimes(
+  stage: StageCode,
+  length: number,
+  wasm: WasmKernels,
+  rng: Rng,
+  calls: number,
+  reps: number,
+) {
+  const { symbols, tol } = stageData(stage, length, rng);
+  const placed = symbols.map((s) => {
+    const v = wasm.vector(length, "float32");
+    v.set(s);
+    return v;
+  });
+  const members = Array.from({ length: stage.P }, (_, p) => p);
+  const set = buildCleanSet(stage.generator, members, stage.wanted, systematicRows(stage.generator));
+  const thr = new Float64Array(set.redundancy);
+  syndromeThresholds(set, tol, thr);
+  const n = stage.P;
+  const r = set.redundancy;
+  const [inv0, inv1] = [1 / thr[0], r === 2 ? 1 / thr[1] : 0];
+  const js = jsQuickMargin();
+  const want = js(placed, n, set.parity, inv0, inv1, r, length);
+  const got = wasm.syndromeMargin(placed, n, set.parity, inv0, inv1, r, length);
+  if (!Object.is(want, got)) throw new Error(`quick margin: wasm ${got} ≠ JS ${want}`);
+  const jsTime = bestTime(() => js(placed, n, set.parity, inv0, inv1, r, length), calls, reps);
+  const wasmTime = bestTime(
+    () => wasm.syndromeMargin(placed, n, set.parity, inv0, inv1, r, length),
+    calls,
+    reps,
+  );
+  return { jsTime, wasmTime, margin: want };
+}
+
 /** The decode benchmark; prints its rows and returns them. */
-export function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[]> {
+export async function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[]> {
   const kernels = options.kernels ?? naiveKernels;
   const reps = options.quick ? 1 : 5;
   const rows: BenchRow[] = [];
@@ -123,6 +166,17 @@ export function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[
     add(`decode ${label}, clean`, clean * 1000, "µs");
     add(`decode ${label}, 1 error`, oneError * 1000, "µs", "located, decoded from the others");
     stageTimes[stage.name] = clean;
+  }
+
+  // The quick clean test alone (every node, every stage): JS reference vs the wasm kernel.
+  {
+    const wasm = await createWasmKernels();
+    const length = 400;
+    const q = quickMarginTimes(grid.forward, length, wasm, rng, options.quick ? 500 : 5000, reps);
+    const label = `quick clean test (7,5) float32, ${length} entries`;
+    add(`${label}, JS`, q.jsTime * 1000, "µs", `margin ${q.margin.toPrecision(3)}`);
+    add(`${label}, wasm`, q.wasmTime * 1000, "µs", "syndromeMargin, bit for bit the JS");
+    add(`${label}, JS ÷ wasm`, q.jsTime / q.wasmTime, "×");
   }
 
   // The product side: one 2000 × 2500 float32 block GEMV, × 38 nodes.
@@ -226,7 +280,7 @@ export function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[
     );
     console.log(`decode    per bit (corrected/mislocated/masked): ${table}`);
   }
-  return Promise.resolve(rows);
+  return rows;
 }
 
 if (import.meta.main) {

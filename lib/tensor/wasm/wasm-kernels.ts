@@ -142,6 +142,7 @@ class WasmKernelSet implements WasmKernels {
   readonly #combineScratch: ScratchRegion;
   readonly #marginScratch: ScratchRegion;
   readonly #marginReference = jsQuickMargin();
+  #marginViews: { at: number; h: Float64Array; ptrs: Int32Array } | null = null;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
     this.memory = arena.memory;
@@ -166,12 +167,23 @@ class WasmKernelSet implements WasmKernels {
         return this.#marginReference(ys, n, h, inv0, inv1, r, len);
       }
     }
-    // The coefficients (r·n f64), then the symbols' addresses (n i32).
-    const at = this.#marginScratch.ensure(8 * r * n + 4 * n);
-    const buffer = this.memory.buffer;
-    new Float64Array(buffer, at, r * n).set(h.subarray(0, r * n));
-    const ptrs = new Int32Array(buffer, at + 8 * r * n, n);
-    for (let i = 0; i < n; i++) ptrs[i] = this.arena.addressOf(ys[i]);
+    // The coefficients (r·n f64), then the symbols' addresses (n i32). The views are made again
+    // only for a new region: views made before the memory grew stay valid (it is shared).
+    const at = this.#marginScratch.ensure(20 * Math.max(n, 8));
+    let views = this.#marginViews;
+    if (views === null || views.at !== at || views.ptrs.length < n) {
+      const buffer = this.memory.buffer;
+      const size = Math.max(n, 8);
+      views = {
+        at,
+        h: new Float64Array(buffer, at, 2 * size),
+        ptrs: new Int32Array(buffer, at + 16 * size, size),
+      };
+      this.#marginViews = views;
+    }
+    const { h: coefficients, ptrs } = views;
+    for (let k = 0; k < r * n; k++) coefficients[k] = h[k];
+    for (let i = 0; i < n; i++) ptrs[i] = ys[i].byteOffset;
     const w = this.#wasm[float32 ? "float32" : "float64"];
     return (r === 1 ? w.quick_margin1 : w.quick_margin2)(len, n, ptrs.byteOffset, at, inv0, inv1);
   };
