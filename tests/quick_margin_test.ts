@@ -64,7 +64,10 @@ function randomCase(rng: Rng, alloc: Alloc, dtype: DType) {
   return { n, r, len, h, ys, inv0: inv(), inv1: inv() };
 }
 
-/** Compares the kernel with the references on `trials` random cases; returns how many margins were finite and > 0. */
+/**
+ * Compares the kernel with the references on `trials` random cases; returns how many margins were
+ * finite and > 0.
+ */
 function check(k: WasmKernels, seed: number, trials: number, special: boolean): number {
   const rng = Rng.named(seed, "quick-margin");
   const inArena: Alloc = (length, d) => k.vector(length, d);

@@ -495,8 +495,9 @@ export class MdsDecoder implements StageDecoder {
   /**
    * The syndrome test's clean path for one or two syndrome rows (the grid codes): computes every
    * entry's syndromes in one pass, with the same float64 operations in the same order as
-   * {@link #check} (the `quickMargin` option computes it). Returns true, with the margin set and nothing flagged, when every entry passes;
-   * false (state untouched) when any entry fails or is not finite, or for other redundancies.
+   * {@link #check} (the `quickMargin` option computes it). Returns true, with the margin set and
+   * nothing flagged, when every entry passes; false (state untouched) when any entry fails or is
+   * not finite, or for other redundancies.
    */
   #quickClean(set: CleanSet, symbols: readonly Float[]): boolean {
     const { members, redundancy: r, parity } = set;

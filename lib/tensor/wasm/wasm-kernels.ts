@@ -110,7 +110,8 @@ export interface WasmKernels extends Kernels {
   combineAndCompare(first: LinearCombination, second: LinearCombination | null, out: Matrix): CombineReport;
   /**
    * The decoder's quick clean test (a {@link QuickMargin}, bound to these kernels: pass it as is as
-   * the decoder's `quickMargin`), bit for bit the reference `jsQuickMargin` (lib/tensor/naive-quick-margin.ts).
+   * the decoder's `quickMargin`), bit for bit the reference `jsQuickMargin`
+   * (lib/tensor/naive-quick-margin.ts).
    * Symbols of one dtype that live in the kernels' memory are read in place; any other call runs
    * the reference.
    */

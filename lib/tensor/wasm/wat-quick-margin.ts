@@ -46,7 +46,8 @@ function quickMargin(p: WatPrecision, r: 1 | 2): string {
   return `${Array.from({ length: UNROLLED }, (_, k) => marginBody(p, r, k + 1, name(k + 1))).join("\n")}
 ${marginBody(p, r, null, name(null))}
 (func (export "quick_margin${r}_${s}")
-  (param $len i32) (param $n i32) (param $ptrs i32) (param $h i32) (param $inv0 f64) (param $inv1 f64) (result f64)
+  (param $len i32) (param $n i32) (param $ptrs i32) (param $h i32) (param $inv0 f64) (param $inv1 f64)
+  (result f64)
   ${dispatch}
   (call ${name(null)} ${args}))`;
 }
@@ -144,7 +145,8 @@ function marginBody(p: WatPrecision, r: 1 | 2, unrolled: number | null, name: st
   const symbols = unrolled === null ? [] : Array.from({ length: unrolled }, (_, i) => `$sym${i}`);
   return `
 (func ${name}
-  (param $len i32) (param $n i32) (param $ptrs i32) (param $h i32) (param $inv0 f64) (param $inv1 f64) (result f64)
+  (param $len i32) (param $n i32) (param $ptrs i32) (param $h i32) (param $inv0 f64) (param $inv1 f64)
+  (result f64)
   (local $q i32) (local $i i32) (local $off i32) (local $xp i32) (local $bad i32)
   ${symbols.map((y) => `(local ${y} i32)`).join(" ")}
   (local $s0 f64) (local $s1 f64) (local $e f64) (local $b f64) (local $x f64) (local $t f64)
