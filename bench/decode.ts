@@ -20,7 +20,7 @@ import type { Kernels } from "../lib/tensor/kernels.ts";
 import { naiveKernels } from "../lib/tensor/naive.ts";
 import { abftCode } from "../lib/codes/abft.ts";
 import { buildCleanSet, syndromeThresholds } from "../lib/codes/clean-set.ts";
-import { systematicRows } from "../lib/codes/decoder.ts";
+import { MdsDecoder, systematicRows } from "../lib/codes/decoder.ts";
 import { jsQuickMargin } from "../lib/tensor/naive-quick-margin.ts";
 import type { WasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { gridCode } from "../lib/codes/grid.ts";
@@ -103,7 +103,7 @@ function bitFlipClasses(
 /**
  * The decoder's quick clean test of one (7,5) float32 stage (all 7 symbols, two parity rows),
  * the JS reference against the wasm kernel, symbols in the kernels' memory as in the node program:
- * µs per call of each, and their ratio.
+ * ms per call of each, and of a whole clean decode with either.
  */
 function quickMarginTimes(
   stage: StageCode,
@@ -136,7 +136,17 @@ function quickMarginTimes(
     calls,
     reps,
   );
-  return { jsTime, wasmTime, margin: want };
+  // The whole clean decode (quick test, then the systematic rows copied) with either.
+  const out = Array.from({ length: stage.Q }, () => new Float32Array(length));
+  const decoders = [undefined, wasm.syndromeMargin].map((quickMargin) =>
+    new MdsDecoder(stage.generator, { length, quickMargin })
+  );
+  const [jsDecode, wasmDecode] = decoders.map((dec) => {
+    const verdict = dec.decode(placed, null, tol, out).verdict;
+    if (verdict !== "clean") throw new Error(`quick margin bench: a ${verdict} stage`);
+    return bestTime(() => dec.decode(placed, null, tol, out), calls, reps);
+  });
+  return { jsTime, wasmTime, margin: want, jsDecode, wasmDecode };
 }
 
 /** The decode benchmark; prints its rows and returns them. */
@@ -172,11 +182,15 @@ export async function benchDecode(options: DecodeBenchOptions = {}): Promise<Ben
   {
     const wasm = await createWasmKernels();
     const length = 400;
-    const q = quickMarginTimes(grid.forward, length, wasm, rng, options.quick ? 500 : 5000, reps);
-    const label = `quick clean test (7,5) float32, ${length} entries`;
+    const own = Rng.named(1, "bench-quick-margin");
+    const q = quickMarginTimes(grid.forward, length, wasm, own, options.quick ? 500 : 5000, reps);
+    const label = `quick clean test (7,5) ${length} float32`;
     add(`${label}, JS`, q.jsTime * 1000, "µs", `margin ${q.margin.toPrecision(3)}`);
     add(`${label}, wasm`, q.wasmTime * 1000, "µs", "syndromeMargin, bit for bit the JS");
     add(`${label}, JS ÷ wasm`, q.jsTime / q.wasmTime, "×");
+    const decodeLabel = `clean decode (7,5) ${length} float32`;
+    add(`${decodeLabel}, JS quick test`, q.jsDecode * 1000, "µs", "symbols in the kernels' memory");
+    add(`${decodeLabel}, wasm quick test`, q.wasmDecode * 1000, "µs", "as the node program decodes");
   }
 
   // The product side: one 2000 × 2500 float32 block GEMV, × 38 nodes.
