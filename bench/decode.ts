@@ -19,6 +19,10 @@ import { Rng } from "../lib/random/rng.ts";
 import type { Kernels } from "../lib/tensor/kernels.ts";
 import { naiveKernels } from "../lib/tensor/naive.ts";
 import { abftCode } from "../lib/codes/abft.ts";
+import { buildCleanSet, syndromeThresholds } from "../lib/codes/clean-set.ts";
+import { MdsDecoder, systematicRows } from "../lib/codes/decoder.ts";
+import { jsQuickMargin } from "../lib/tensor/naive-quick-margin.ts";
+import type { WasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { gridCode } from "../lib/codes/grid.ts";
 import { polyDotCode } from "../lib/codes/polydot.ts";
 import type { StageCode } from "../lib/codes/stage.ts";
@@ -96,8 +100,57 @@ function bitFlipClasses(
   return { high, table: table.join(" ") };
 }
 
+/**
+ * The decoder's quick clean test of one (7,5) float32 stage (all 7 symbols, two parity rows),
+ * the JS reference against the wasm kernel, symbols in the kernels' memory as in the node program:
+ * ms per call of each, and of a whole clean decode with either.
+ */
+function quickMarginTimes(
+  stage: StageCode,
+  length: number,
+  wasm: WasmKernels,
+  rng: Rng,
+  calls: number,
+  reps: number,
+) {
+  const { symbols, tol } = stageData(stage, length, rng);
+  const placed = symbols.map((s) => {
+    const v = wasm.vector(length, "float32");
+    v.set(s);
+    return v;
+  });
+  const members = Array.from({ length: stage.P }, (_, p) => p);
+  const set = buildCleanSet(stage.generator, members, stage.wanted, systematicRows(stage.generator));
+  const thr = new Float64Array(set.redundancy);
+  syndromeThresholds(set, tol, thr);
+  const n = stage.P;
+  const r = set.redundancy;
+  const [inv0, inv1] = [1 / thr[0], r === 2 ? 1 / thr[1] : 0];
+  const js = jsQuickMargin();
+  const want = js(placed, n, set.parity, inv0, inv1, r, length);
+  const got = wasm.syndromeMargin(placed, n, set.parity, inv0, inv1, r, length);
+  if (!Object.is(want, got)) throw new Error(`quick margin: wasm ${got} ≠ JS ${want}`);
+  const jsTime = bestTime(() => js(placed, n, set.parity, inv0, inv1, r, length), calls, reps);
+  const wasmTime = bestTime(
+    () => wasm.syndromeMargin(placed, n, set.parity, inv0, inv1, r, length),
+    calls,
+    reps,
+  );
+  // The whole clean decode (quick test, then the systematic rows copied) with either.
+  const out = Array.from({ length: stage.Q }, () => new Float32Array(length));
+  const decoders = [undefined, wasm.syndromeMargin].map((quickMargin) =>
+    new MdsDecoder(stage.generator, { length, quickMargin })
+  );
+  const [jsDecode, wasmDecode] = decoders.map((dec) => {
+    const verdict = dec.decode(placed, null, tol, out).verdict;
+    if (verdict !== "clean") throw new Error(`quick margin bench: a ${verdict} stage`);
+    return bestTime(() => dec.decode(placed, null, tol, out), calls, reps);
+  });
+  return { jsTime, wasmTime, margin: want, jsDecode, wasmDecode };
+}
+
 /** The decode benchmark; prints its rows and returns them. */
-export function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[]> {
+export async function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[]> {
   const kernels = options.kernels ?? naiveKernels;
   const reps = options.quick ? 1 : 5;
   const rows: BenchRow[] = [];
@@ -123,6 +176,21 @@ export function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[
     add(`decode ${label}, clean`, clean * 1000, "µs");
     add(`decode ${label}, 1 error`, oneError * 1000, "µs", "located, decoded from the others");
     stageTimes[stage.name] = clean;
+  }
+
+  // The quick clean test alone (every node, every stage): JS reference vs the wasm kernel.
+  {
+    const wasm = await createWasmKernels();
+    const length = 400;
+    const own = Rng.named(1, "bench-quick-margin");
+    const q = quickMarginTimes(grid.forward, length, wasm, own, options.quick ? 500 : 5000, reps);
+    const label = `quick clean test (7,5) ${length} float32`;
+    add(`${label}, JS`, q.jsTime * 1000, "µs", `margin ${q.margin.toPrecision(3)}`);
+    add(`${label}, wasm`, q.wasmTime * 1000, "µs", "syndromeMargin, bit for bit the JS");
+    add(`${label}, JS ÷ wasm`, q.jsTime / q.wasmTime, "×");
+    const decodeLabel = `clean decode (7,5) ${length} float32`;
+    add(`${decodeLabel}, JS quick test`, q.jsDecode * 1000, "µs", "symbols in the kernels' memory");
+    add(`${decodeLabel}, wasm quick test`, q.wasmDecode * 1000, "µs", "as the node program decodes");
   }
 
   // The product side: one 2000 × 2500 float32 block GEMV, × 38 nodes.
@@ -226,7 +294,7 @@ export function benchDecode(options: DecodeBenchOptions = {}): Promise<BenchRow[
     );
     console.log(`decode    per bit (corrected/mislocated/masked): ${table}`);
   }
-  return Promise.resolve(rows);
+  return rows;
 }
 
 if (import.meta.main) {

@@ -51,6 +51,7 @@
 import { Rng } from "../random/rng.ts";
 import type { Float, Matrix } from "../tensor/matrix.ts";
 import { zeros } from "../tensor/linalg.ts";
+import { jsQuickMargin, type QuickMargin } from "../tensor/naive-quick-margin.ts";
 import {
   absSum,
   buildCleanSet,
@@ -149,6 +150,12 @@ export interface DecoderOptions {
    * is the reference the fast path is tested against).
    */
   readonly quickCheck?: boolean;
+  /**
+   * The one-pass clean test's margin (default: the JS reference `jsQuickMargin`,
+   * lib/tensor/naive-quick-margin.ts; the wasm kernels' `syndromeMargin` gives the same margins bit
+   * for bit, and therefore the same results).
+   */
+  readonly quickMargin?: QuickMargin;
 }
 
 const MAX_CACHED_SETS = 512;
@@ -168,10 +175,7 @@ export class MdsDecoder implements StageDecoder {
   readonly #budget: number;
   readonly #maxGrowth: number;
   readonly #quick: boolean;
-  /** Zeros standing in for missing symbols, and the two parity rows padded to 8 (the unrolled test). */
-  #zeros32: Float32Array | null = null;
-  readonly #parity8 = new Float64Array(16);
-  readonly #rows32: Float32Array[] = new Array(8);
+  readonly #quickMargin: QuickMargin;
   readonly #rowNorm1: Float64Array;
   readonly #systematicOf: Int32Array;
   readonly #sets = new Map<string, CleanSet>();
@@ -210,8 +214,10 @@ export class MdsDecoder implements StageDecoder {
       searchBudget = 4096,
       maxBoundGrowth = 1e6,
       quickCheck = true,
+      quickMargin,
     } = options;
     this.#quick = quickCheck;
+    this.#quickMargin = quickMargin ?? jsQuickMargin();
     if (!(Number.isInteger(length) && length >= 1)) {
       throw new RangeError(`symbol length must be ≥ 1, got ${length}`);
     }
@@ -502,8 +508,9 @@ export class MdsDecoder implements StageDecoder {
   /**
    * The syndrome test's clean path for one or two syndrome rows (the grid codes): computes every
    * entry's syndromes in one pass, with the same float64 operations in the same order as
-   * {@link #check}. Returns true, with the margin set and nothing flagged, when every entry passes;
-   * false (state untouched) when any entry fails or is not finite, or for other redundancies.
+   * {@link #check} (the `quickMargin` option computes it). Returns true, with the margin set and
+   * nothing flagged, when every entry passes; false (state untouched) when any entry fails or is
+   * not finite, or for other redundancies.
    */
   #quickClean(set: CleanSet, symbols: readonly Float[]): boolean {
     const { members, redundancy: r, parity } = set;
@@ -513,27 +520,7 @@ export class MdsDecoder implements StageDecoder {
     for (let i = 0; i < n; i++) ys[i] = symbols[members[i]];
     const inv0 = 1 / this.#thr[0];
     const inv1 = r === 2 ? 1 / this.#thr[1] : 0;
-    let margin: number;
-    let float32 = r === 2 && n <= 8;
-    for (let i = 0; i < n && float32; i++) float32 = ys[i] instanceof Float32Array;
-    if (float32) {
-      // Up to 8 float32 symbols, unrolled: the missing ones are zeros with zero coefficients,
-      // which add exact zeros to the sums.
-      const zeros = this.#zeros32 ??= new Float32Array(this.length);
-      const h = this.#parity8;
-      h.fill(0);
-      for (let i = 0; i < n; i++) {
-        h[i] = parity[i];
-        h[8 + i] = parity[n + i];
-      }
-      const y = this.#rows32;
-      for (let i = 0; i < 8; i++) y[i] = i < n ? ys[i] as Float32Array : zeros;
-      margin = quickMargin2x8(y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7], h, inv0, inv1, this.length);
-    } else {
-      margin = r === 2
-        ? quickMargin2(ys, n, parity, inv0, inv1, this.length)
-        : quickMargin1(ys, n, parity, inv0, this.length);
-    }
+    const margin = this.#quickMargin(ys, n, parity, inv0, inv1, r, this.length);
     if (!(margin <= 1)) return false;
     for (let j = 0; j < r; j++) this.#inv[j] = 1 / this.#thr[j];
     this.#flagged = 0;
@@ -696,102 +683,6 @@ export class MdsDecoder implements StageDecoder {
     }
     return found;
   }
-}
-
-/**
- * Largest |syndrome| / threshold over `len` entries for two syndrome rows (h: 2 × n, row-major),
- * each syndrome summed in float64 over the n symbols in order; an exact zero scores 0 (it passes
- * even a zero threshold). NaN as soon as a value is not comparable (the caller re-tests in full).
- */
-function quickMargin2(
-  ys: readonly Float[],
-  n: number,
-  h: Float64Array,
-  inv0: number,
-  inv1: number,
-  len: number,
-): number {
-  let margin = 0;
-  for (let l = 0; l < len; l++) {
-    let s0 = 0;
-    let s1 = 0;
-    for (let i = 0; i < n; i++) {
-      const y = ys[i][l];
-      s0 += h[i] * y;
-      s1 += h[n + i] * y;
-    }
-    const a0 = Math.abs(s0);
-    const a1 = Math.abs(s1);
-    const w0 = a0 === 0 ? 0 : a0 * inv0;
-    const w1 = a1 === 0 ? 0 : a1 * inv1;
-    if (w0 > margin) margin = w0;
-    if (w1 > margin) margin = w1;
-    if (w0 !== w0 || w1 !== w1) return NaN;
-  }
-  return margin;
-}
-
-/** {@link quickMargin2} for exactly 8 float32 symbols, unrolled (h: 2 × 8, row-major). */
-function quickMargin2x8(
-  y0: Float32Array,
-  y1: Float32Array,
-  y2: Float32Array,
-  y3: Float32Array,
-  y4: Float32Array,
-  y5: Float32Array,
-  y6: Float32Array,
-  y7: Float32Array,
-  h: Float64Array,
-  inv0: number,
-  inv1: number,
-  len: number,
-): number {
-  const [a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7] = h;
-  let margin = 0;
-  for (let l = 0; l < len; l++) {
-    const v0 = y0[l], v1 = y1[l], v2 = y2[l], v3 = y3[l];
-    const v4 = y4[l], v5 = y5[l], v6 = y6[l], v7 = y7[l];
-    let s0 = 0;
-    s0 += a0 * v0;
-    s0 += a1 * v1;
-    s0 += a2 * v2;
-    s0 += a3 * v3;
-    s0 += a4 * v4;
-    s0 += a5 * v5;
-    s0 += a6 * v6;
-    s0 += a7 * v7;
-    let s1 = 0;
-    s1 += b0 * v0;
-    s1 += b1 * v1;
-    s1 += b2 * v2;
-    s1 += b3 * v3;
-    s1 += b4 * v4;
-    s1 += b5 * v5;
-    s1 += b6 * v6;
-    s1 += b7 * v7;
-    const c0 = Math.abs(s0);
-    const c1 = Math.abs(s1);
-    const w0 = c0 === 0 ? 0 : c0 * inv0;
-    const w1 = c1 === 0 ? 0 : c1 * inv1;
-    if (w0 > margin) margin = w0;
-    if (w1 > margin) margin = w1;
-    if (w0 !== w0 || w1 !== w1) return NaN;
-  }
-  return margin;
-}
-
-/** {@link quickMargin2} for one syndrome row. */
-function quickMargin1(ys: readonly Float[], n: number, h: Float64Array, inv0: number, len: number): number {
-  let margin = 0;
-  for (let l = 0; l < len; l++) {
-    let s0 = 0;
-    for (let i = 0; i < n; i++) s0 += h[i] * ys[i][l];
-    const a0 = Math.abs(s0);
-    const w0 = a0 === 0 ? 0 : a0 * inv0;
-    if (w0 > margin) margin = w0;
-    if (w0 !== w0) return NaN;
-  }
-  return margin;
 }
 
 /** row[l] = Σ_i h[offset + i] · symbols[members[i]][start + l] for l < m, one axpy per symbol. */

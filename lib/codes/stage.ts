@@ -20,6 +20,7 @@
 
 import type { Float, Matrix } from "../tensor/matrix.ts";
 import { type Conditioning, type ConditioningOptions, worstConditionNumber } from "./conditioning.ts";
+import type { QuickMargin } from "../tensor/naive-quick-margin.ts";
 import { type DecodeMode, MdsDecoder, type StageDecoder } from "./decoder.ts";
 
 /** What a code can do in theory, for one stage without erasures. */
@@ -42,6 +43,11 @@ export interface StageDecoderOptions {
   readonly seed?: number;
   /** Message rows to decode (default: the stage's `wanted`). */
   readonly wanted?: readonly number[];
+  /**
+   * The MDS decoder's one-pass clean test (default: the JS reference; the node program passes its
+   * wasm kernels' `syndromeMargin`). Decoders without that test (replication) ignore it.
+   */
+  readonly quickMargin?: QuickMargin;
 }
 
 /** A stage code; see the module documentation. */

@@ -91,9 +91,12 @@ export function evalBatchOf(code: LayerCode, config: TrainConfig, testCount: num
 export function nodeMemoryBytes(code: LayerCode, config: TrainConfig, capacity: number): number {
   const bytes = config.dtype === "float32" ? 4 : 8;
   let elements = 0;
+  // The received symbols of the largest stage (one buffer every stage shares).
+  let received = 0;
   const widths = config.layers;
   for (let l = 0; l + 1 < widths.length; l++) {
     const layout = code.layout(widths[l + 1], widths[l]);
+    received = Math.max(received, stageBufferLengths(code, layout, capacity, config.batch).received);
     elements += 2 * layout.blockRows * layout.blockCols + 2 * widths[l + 1];
     // Forward buffers (input, partial) for `capacity` samples; backward and update buffers (input,
     // partial, x̂, δ̂) for a training batch.
@@ -103,7 +106,7 @@ export function nodeMemoryBytes(code: LayerCode, config: TrainConfig, capacity: 
   // Activations and one layer's products for up to `capacity` samples; every layer's products
   // and signals δ for a training batch.
   elements += capacity * activationsPerSample(widths) +
-    2 * config.batch * widths.slice(1).reduce((a, b) => a + b);
+    2 * config.batch * widths.slice(1).reduce((a, b) => a + b) + received;
   return elements * bytes + (64 << 20);
 }
 

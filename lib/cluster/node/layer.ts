@@ -9,6 +9,7 @@
 
 import type { LayerCode, LayerLayout } from "../../codes/layer-code.ts";
 import type { StageDecoder } from "../../codes/decoder.ts";
+import type { QuickMargin } from "../../tensor/naive-quick-margin.ts";
 import type { Kernels } from "../../tensor/kernels.ts";
 import type { NormKernels } from "../../tensor/naive-norms.ts";
 import type { DType, Float, Matrix } from "../../tensor/matrix.ts";
@@ -74,6 +75,8 @@ export class NodeLayer {
     readonly mode: "probabilistic" | "adversarial",
     /** The node's shared stage buffers (see {@link stageBufferLengths}). */
     shared: { readonly received: Float; readonly messages: Float },
+    /** The MDS decoders' one-pass clean test (default: the JS reference; nodes pass their wasm kernels'). */
+    readonly quickMargin?: QuickMargin,
   ) {
     const layout = code.layout(rows, cols);
     this.layout = layout;
@@ -143,7 +146,7 @@ export class NodeLayer {
       const messages = forward ? this.forwardMessages : this.backwardMessages;
       s = {
         plan: { groups: groups.length, length, contributors: groups },
-        decoder: stageCode.decoder({ length, mode: this.mode }),
+        decoder: stageCode.decoder({ length, mode: this.mode, quickMargin: this.quickMargin }),
         symbols: views(received, groups.length, length),
         messages: views(messages, stageCode.wanted.length, length),
       };

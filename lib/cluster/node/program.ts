@@ -262,7 +262,8 @@ export class NodeProgram {
     this.#test = datasetOf(setup.test);
     this.#table = pixelTable(t.normalize, t.dtype);
     const widths = t.layers;
-    // One pair of stage buffers (received symbols, decoded messages) for every stage of every layer.
+    // One pair of stage buffers (received symbols, decoded messages) for every stage of every layer;
+    // the symbols in the kernels' memory, where the decoders' quick clean test reads them in place.
     let received = 0;
     let messages = 0;
     for (let l = 0; l + 1 < widths.length; l++) {
@@ -275,7 +276,7 @@ export class NodeProgram {
       received = Math.max(received, n.received);
       messages = Math.max(messages, n.messages);
     }
-    const shared = { received: allocFloat(t.dtype, received), messages: allocFloat(t.dtype, messages) };
+    const shared = { received: this.k.vector(received, t.dtype), messages: allocFloat(t.dtype, messages) };
     this.layers = [];
     for (let l = 0; l + 1 < widths.length; l++) {
       this.layers.push(
@@ -291,6 +292,7 @@ export class NodeProgram {
           this.k,
           t.decoder,
           shared,
+          this.k.syndromeMargin,
         ),
       );
     }

@@ -43,6 +43,7 @@ import {
 import type { DType, Float, Matrix } from "../matrix.ts";
 import { combinationMatrices, type CombineReport, type LinearCombination } from "../naive-combine.ts";
 import { checkNormOperands, naiveNormKernels, type NormKernels } from "../naive-norms.ts";
+import { checkQuickMargin, jsQuickMargin, type QuickMargin } from "../naive-quick-margin.ts";
 import { checkPhiloxBlocks } from "../../random/philox.ts";
 import { Arena } from "./arena.ts";
 import { blockedGemm, BLOCKING, gemmScratchBytes } from "./gemm-driver.ts";
@@ -108,6 +109,14 @@ export interface WasmKernels extends Kernels, NormKernels {
    * rows at a time, so the scratch stays small whatever the blocks' size. out must not overlap them.
    */
   combineAndCompare(first: LinearCombination, second: LinearCombination | null, out: Matrix): CombineReport;
+  /**
+   * The decoder's quick clean test (a {@link QuickMargin}, bound to these kernels: pass it as is as
+   * the decoder's `quickMargin`), bit for bit the reference `jsQuickMargin`
+   * (lib/tensor/naive-quick-margin.ts).
+   * Symbols of one dtype that live in the kernels' memory are read in place; any other call runs
+   * the reference.
+   */
+  readonly syndromeMargin: QuickMargin;
 }
 
 /**
@@ -133,6 +142,9 @@ class WasmKernelSet implements WasmKernels {
   readonly #philox: PhiloxBlocksExport;
   readonly #philoxScratch: ScratchRegion;
   readonly #combineScratch: ScratchRegion;
+  readonly #marginScratch: ScratchRegion;
+  readonly #marginReference = jsQuickMargin();
+  #marginViews: { at: number; h: Float64Array; ptrs: Int32Array } | null = null;
 
   constructor(readonly arena: Arena, readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
     this.memory = arena.memory;
@@ -146,7 +158,37 @@ class WasmKernelSet implements WasmKernels {
     this.#philox = instance.exports.philox_blocks as PhiloxBlocksExport;
     this.#philoxScratch = new ScratchRegion(arena);
     this.#combineScratch = new ScratchRegion(arena);
+    this.#marginScratch = new ScratchRegion(arena);
   }
+
+  readonly syndromeMargin: QuickMargin = (ys, n, h, inv0, inv1, r, len) => {
+    checkQuickMargin(ys, n, h, r, len);
+    const float32 = ys[0] instanceof Float32Array;
+    for (let i = 0; i < n; i++) {
+      if (!this.arena.owns(ys[i]) || (ys[i] instanceof Float32Array) !== float32) {
+        return this.#marginReference(ys, n, h, inv0, inv1, r, len);
+      }
+    }
+    // The coefficients (r·n f64), then the symbols' addresses (n i32). The views are made again
+    // only for a new region: views made before the memory grew stay valid (it is shared).
+    const at = this.#marginScratch.ensure(20 * Math.max(n, 8));
+    let views = this.#marginViews;
+    if (views === null || views.at !== at || views.ptrs.length < n) {
+      const buffer = this.memory.buffer;
+      const size = Math.max(n, 8);
+      views = {
+        at,
+        h: new Float64Array(buffer, at, 2 * size),
+        ptrs: new Int32Array(buffer, at + 16 * size, size),
+      };
+      this.#marginViews = views;
+    }
+    const { h: coefficients, ptrs } = views;
+    for (let k = 0; k < r * n; k++) coefficients[k] = h[k];
+    for (let i = 0; i < n; i++) ptrs[i] = ys[i].byteOffset;
+    const w = this.#wasm[float32 ? "float32" : "float64"];
+    return (r === 1 ? w.quick_margin1 : w.quick_margin2)(len, n, ptrs.byteOffset, at, inv0, inv1);
+  };
 
   readonly philoxBlocks = (k0: number, k1: number, first: number, count: number, out: Uint32Array): void => {
     checkPhiloxBlocks(first, count, out);

@@ -15,6 +15,7 @@ import { normsWat } from "./wat-norms.ts";
 import { packIndexedWat } from "./wat-pack-indexed.ts";
 import { philoxWat } from "./wat-philox.ts";
 import { sparseInputWat } from "./wat-sparse-input.ts";
+import { quickMarginWat } from "./wat-quick-margin.ts";
 import { precisions } from "./wat-text.ts";
 import { trainingWat } from "./wat-training.ts";
 
@@ -32,6 +33,7 @@ export function kernelModuleWat(relaxed: boolean): string {
     trainingWat(p),
     combineWat(p),
     normsWat(p),
+    quickMarginWat(p),
   ]);
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
@@ -190,6 +192,8 @@ export interface KernelExports {
   max_abs: (n: number, px: number) => number;
   narrow_diff: (n: number, pa: number, pb: number, pout: number) => number;
   norm_update: (n: number, psq: number, pv: number, pw: number, a2: number, aa: number, g: number) => number;
+  quick_margin1: (len: number, n: number, ptrs: number, h: number, inv0: number, inv1: number) => number;
+  quick_margin2: (len: number, n: number, ptrs: number, h: number, inv0: number, inv1: number) => number;
 }
 
 /** The exports of an instance for one precision, with the `_f32`/`_f64` suffix removed. */
@@ -222,6 +226,8 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "max_abs",
     "narrow_diff",
     "norm_update",
+    "quick_margin1",
+    "quick_margin2",
   ];
   return Object.fromEntries(names.map((n) => [n, instance.exports[`${n}_${s}`]])) as unknown as KernelExports;
 }
