@@ -93,9 +93,12 @@ export function nodeMemoryBytes(code: LayerCode, config: TrainConfig, capacity: 
   let elements = 0;
   // The received symbols of the largest stage (one buffer every stage shares).
   let received = 0;
+  // The tracked squared norms of every layer's rows and columns and their snapshot, in float64.
+  let normBytes = 0;
   const widths = config.layers;
   for (let l = 0; l + 1 < widths.length; l++) {
     const layout = code.layout(widths[l + 1], widths[l]);
+    normBytes += 2 * 8 * (widths[l + 1] + widths[l]);
     received = Math.max(received, stageBufferLengths(code, layout, capacity, config.batch).received);
     elements += 2 * layout.blockRows * layout.blockCols + 2 * widths[l + 1];
     // Forward buffers (input, partial) for `capacity` samples; backward and update buffers (input,
@@ -107,7 +110,7 @@ export function nodeMemoryBytes(code: LayerCode, config: TrainConfig, capacity: 
   // and signals δ for a training batch.
   elements += capacity * activationsPerSample(widths) +
     2 * config.batch * widths.slice(1).reduce((a, b) => a + b) + received;
-  return elements * bytes + (64 << 20);
+  return elements * bytes + normBytes + (64 << 20);
 }
 
 /** Copies a data split into shared memory for the nodes. */
