@@ -88,14 +88,11 @@ export class LayerNorms {
     return 1.001 * Math.sqrt(this.#colMax);
   }
 
-  /**
-   * Rows after the update: `delta` b × N, `x` b × preN, `pre` = X·Wᵀ (b × N), all row-major.
-   * `xx`: Σ x[k]² summed from 0 in order, for a one-sample update whose caller has it already.
-   */
-  updateRows(alpha: number, delta: Float, x: Float, pre: Float, b: number, xx?: number): void {
+  /** Rows after the update: `delta` b × N, `x` b × preN, `pre` = X·Wᵀ (b × N), all row-major. */
+  updateRows(alpha: number, delta: Float, x: Float, pre: Float, b: number): void {
     const { rows: n, cols: m } = this;
     if (b === 1) {
-      this.#rowMax = this.#k.squaredNormUpdate(this.#rowSq, alpha, delta, pre, xx ?? selfDot(x, m));
+      this.#rowMax = this.#k.squaredNormUpdate(this.#rowSq, alpha, delta, pre, selfDot(x, m));
       return;
     }
     const g = this.#gram;
@@ -114,11 +111,11 @@ export class LayerNorms {
     }
   }
 
-  /** Columns after the update: `c` = Δ·W (b × preN) decoded before it; `dd`: Σ δ[k]², as `xx` above. */
-  updateCols(alpha: number, delta: Float, x: Float, c: Float, b: number, dd?: number): void {
+  /** Columns after the update: `c` = Δ·W (b × preN) decoded before it. */
+  updateCols(alpha: number, delta: Float, x: Float, c: Float, b: number): void {
     const { rows: n, cols: m } = this;
     if (b === 1) {
-      this.#colMax = this.#k.squaredNormUpdate(this.#colSq, alpha, x, c, dd ?? selfDot(delta, n));
+      this.#colMax = this.#k.squaredNormUpdate(this.#colSq, alpha, x, c, selfDot(delta, n));
       return;
     }
     const g = this.#gram;

@@ -525,13 +525,7 @@ export class NodeProgram {
     const result = this.#compute("decode", () => {
       const tolerance = this.#checked
         ? {
-          scale: Math.max(
-            MIN_SCALE,
-            this.code.forwardScale(
-              L.norms.rowBound,
-              maxRowNorm(x, b, this.#inputSq[l] = rowSumSquares(x, 0)),
-            ),
-          ),
+          scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
           epsilon: this.#epsilon(this.code.forwardTerms(layout)),
         }
         : UNCHECKED;
@@ -602,13 +596,7 @@ export class NodeProgram {
     const result = this.#compute("decode", () => {
       const tolerance = this.#checked
         ? {
-          scale: Math.max(
-            MIN_SCALE,
-            this.code.backwardScale(
-              L.norms.colBound,
-              maxRowNorm(delta, b, this.#deltaSq[l] = rowSumSquares(delta, 0)),
-            ),
-          ),
+          scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
           epsilon: this.#epsilon(this.code.backwardTerms(layout)),
         }
         : UNCHECKED;
@@ -675,14 +663,7 @@ export class NodeProgram {
       }
       this.k.addColumnSums(alpha, delta, L.bias); // bit for bit biasUpdate (lib/nn/linear.ts)
       if (this.#checked) {
-        L.norms.updateRows(
-          alpha,
-          dataOf(delta, b),
-          dataOf(x, b),
-          dataOf(rowsOf(this.#pre[l], b), b),
-          b,
-          this.#inputSq[l],
-        );
+        L.norms.updateRows(alpha, dataOf(delta, b), dataOf(x, b), dataOf(rowsOf(this.#pre[l], b), b), b);
       }
     });
     if (faults) this.#strike(l, "update", "stored", dataOf(L.block, L.block.rows));
@@ -768,7 +749,6 @@ export class NodeProgram {
               dataOf(rowsOf(this.#acts[l], b), b),
               dataOf(c, b),
               b,
-              this.#deltaSq[l],
             );
           }
           this.k.reluBackward(c, rowsOf(this.#acts[l], b));
@@ -1189,13 +1169,6 @@ export class NodeProgram {
     return fixed + 8 * Math.sqrt(this.#updates) * u;
   }
 
-  /**
-   * Per layer, the squared norm of the first sample of the last forward stage's input and of the
-   * last backward stage's δ: the one-sample norm updates at the end of the step reuse them.
-   */
-  readonly #inputSq: number[] = [];
-  readonly #deltaSq: number[] = [];
-
   /** `u + roundoffEpsilon(dtype, terms)` per number of terms (the part of {@link #epsilon} that never changes). */
   readonly #roundoff = new Map<number, number>();
 
@@ -1295,20 +1268,13 @@ function gather(messages: Float, L: number, total: number, wanted: number, b: nu
   }
 }
 
-/** Σ m[i][j]² over row i, in float64 from 0 in column order (as the norms' one-sample update sums). */
-function rowSumSquares(m: Matrix, i: number): number {
-  const d = m.data;
-  const at = m.offset + i * m.ld;
-  let s = 0;
-  for (let j = 0; j < m.cols; j++) s += d[at + j] * d[at + j];
-  return s;
-}
-
-/** Largest 2-norm of the first `b` rows, given row 0's {@link rowSumSquares} (NaN sums count as 0). */
-function maxRowNorm(m: Matrix, b: number, first: number): number {
-  let max = first > 0 ? first : 0;
-  for (let i = 1; i < b; i++) {
-    const s = rowSumSquares(m, i);
+/** Largest 2-norm of the first `b` rows. */
+function maxRowNorm(m: Matrix, b: number): number {
+  let max = 0;
+  for (let i = 0; i < b; i++) {
+    const r = m.row(i);
+    let s = 0;
+    for (let j = 0; j < r.length; j++) s += r[j] * r[j];
     if (s > max) max = s;
   }
   return Math.sqrt(max);

@@ -611,12 +611,11 @@ class WasmKernelSet implements WasmKernels {
       return naiveNormKernels.squaredNormUpdate(sq, alpha, v, w, g);
     }
     const dtype = v instanceof Float32Array ? "float32" : "float64";
-    // In the arena, an array's address is its byte offset.
     return this.#wasm[dtype].norm_update(
       sq.length,
-      sq.byteOffset,
-      v.byteOffset,
-      w.byteOffset,
+      arena.addressOf(sq),
+      arena.addressOf(v),
+      arena.addressOf(w),
       2 * alpha,
       alpha * alpha,
       g,
