@@ -4,6 +4,8 @@
  * `train`: CodeNet's iteration time ÷ the uncoded iteration time with the same per-node block size
  * (784-2000-2000-10, B = 1, float32, no faults): CodeNet's 7×6 grid (7,5,6,4) → P = 38 against
  * uncoded on a Qr × Qc = 5×4 grid (20 nodes holding the same 400×196 / 400×500 / 2×500 blocks).
+ * A third run controls for the number of threads sharing the cores: uncoded on the whole 7×6 grid
+ * (42 nodes; widths 784-3000-2800-10 keep the 400×500 middle block), reported beside the goal.
  * Per iteration: the CPU time of a node's own thread (mean over the nodes, and the busiest), the
  * process's CPU time per node, wall time and modelled time (Σ over phases of the slowest node's
  * busy time plus the link model, as the node program reports it in `modelled_seconds`); goal
@@ -218,23 +220,41 @@ export const trainSection: BenchSection = {
     if (blockShapes(codenet) !== blockShapes(uncoded)) {
       throw new Error(`block sizes differ: ${blockShapes(codenet)} vs ${blockShapes(uncoded)}`);
     }
+    // The control for the number of node threads: uncoded on CodeNet's whole Pr × Pc grid, with
+    // widths that keep the 400 × 500 middle block (the input layer's 784 pixels and 10 classes
+    // cannot be scaled, so its first and last blocks are 428 × 131 and 2 × 467).
+    const crowded = configOf([
+      ...common,
+      "--strategy",
+      "uncoded",
+      "--layers",
+      `784,${codenet.pc * 500},${codenet.pr * 400},10`,
+      "--grid-rows",
+      String(codenet.pr),
+      "--grid-cols",
+      String(codenet.pc),
+    ]);
     console.log(
       `784-2000-2000-10 B=1 float32, blocks ${blockShapes(codenet)}; ${warmup} warm-up iterations, then ` +
         `${rounds} rounds of a ${span}-iteration span each (figures: medians over the rounds)`,
     );
-    // Both runs live at once and their spans alternate, so that changes of the machine's load
-    // during the section affect both alike; each round's ratio compares two adjacent spans.
+    // The runs live at once and their spans alternate, so that changes of the machine's load
+    // during the section affect them alike; each round's ratio compares spans of one round.
     const c = await startTimed(codenet, warmup);
     let u: Timed | undefined;
+    let w: Timed | undefined;
     try {
       u = await startTimed(uncoded, warmup);
+      w = await startTimed(crowded, warmup);
       for (let r = 0; r < rounds; r++) {
         await timeSpan(c, span);
         await timeSpan(u, span);
+        await timeSpan(w, span);
       }
     } finally {
       await c.strategy.close();
       await u?.strategy.close();
+      await w?.strategy.close();
     }
     const cn = c.strategy.nodes;
     const un = u.strategy.nodes;
@@ -266,6 +286,30 @@ export const trainSection: BenchSection = {
         lowerIsBetter: true,
       });
     }
+    const wn = w.strategy.nodes;
+    console.log(
+      `  control: uncoded on the ${codenet.pr}×${codenet.pc} grid (${wn} nodes, blocks ${
+        blockShapes(crowded)
+      }), ` +
+        "as many node threads as CodeNet on the same cores",
+    );
+    report({
+      name: `uncoded ${wn} nodes, node thread CPU per iteration`,
+      value: ms(w, "nodeMean"),
+      unit: "ms",
+    });
+    const growth = pairedRatios(w, u, "nodeMean");
+    report({
+      name: `uncoded ${wn} ÷ uncoded ${un} nodes, node thread CPU (rounds: ${growth.range})`,
+      value: growth.median,
+      unit: "×",
+    });
+    const control = pairedRatios(c, w, "nodeMean");
+    report({
+      name: `codenet ÷ uncoded ${wn} nodes, node thread CPU (rounds: ${control.range})`,
+      value: control.median,
+      unit: "×",
+    });
   },
 };
 
