@@ -17,6 +17,7 @@ import { regenerateChecked, regenerationCoefficients } from "../lib/codes/regene
 import type { Kernels } from "../lib/tensor/kernels.ts";
 import type { DType, Matrix } from "../lib/tensor/matrix.ts";
 import type { CombineAndCompare } from "../lib/tensor/naive-combine.ts";
+import { naiveNormKernels } from "../lib/tensor/naive-norms.ts";
 import { naiveKernels } from "../lib/tensor/naive.ts";
 import { tsKernels } from "../lib/tensor/ts-kernels.ts";
 import { createSharedMemory } from "../lib/tensor/wasm/arena.ts";
@@ -254,5 +255,21 @@ export const tensorSection: BenchSection = {
       unit: "ms",
     });
     report({ name: `regeneration f32 ${rows}×${cols}: naive ÷ wasm time`, value: naive / fast, unit: "×" });
+
+    // A node's one-sample norm update of a 2000-wide layer (rows or columns), with the largest
+    // squared norm returned: v half zeros, as a ReLU layer's δ or x is.
+    const width = 2000;
+    const sq = wasm.vector(width, "float64") as Float64Array;
+    const v = wasm.vector(width, "float32");
+    const w = wasm.vector(width, "float32");
+    for (let i = 0; i < width; i++) {
+      sq[i] = 1 + (i % 7);
+      v[i] = i % 3 === 0 ? 0 : ((i * 37) % 11) / 11 - 0.5;
+      w[i] = ((i * 13) % 17) / 17 - 0.5;
+    }
+    const normFast = bestSeconds(() => wasm.squaredNormUpdate(sq, 1e-9, v, w, 1));
+    const normNaive = bestSeconds(() => naiveNormKernels.squaredNormUpdate(sq, 1e-9, v, w, 1));
+    report({ name: `norm update f32 ${width} (+ largest): wasm`, value: normFast * 1e6, unit: "µs" });
+    report({ name: `norm update f32 ${width}: naive ÷ wasm time`, value: normNaive / normFast, unit: "×" });
   },
 };
