@@ -9,16 +9,11 @@
  * @module
  */
 
-import { add, bump, countDown, forRange, get, i32, mul, type WatPrecision } from "./wat-text.ts";
+import { add, bump, countDown, forRange, get, highHalf, i32, mul, type WatPrecision } from "./wat-text.ts";
 
 /** The combination kernels for one precision. */
 export function combineWat(p: WatPrecision): string {
   return [combine(p), maxAbs(p), narrowDiff(p)].join("\n");
-}
-
-/** The high two f32 lanes of a vector moved to the low ones (for `f64x2.promote_low_f32x4`). */
-function high(v: string): string {
-  return `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
 }
 
 /**
@@ -36,9 +31,9 @@ function combine(p: WatPrecision): string {
   const terms = f32
     ? [
       term(0, `(f64x2.promote_low_f32x4 ${get("$v")})`),
-      term(1, `(f64x2.promote_low_f32x4 ${high(get("$v"))})`),
+      term(1, `(f64x2.promote_low_f32x4 ${highHalf(get("$v"))})`),
       term(2, `(f64x2.promote_low_f32x4 ${get("$w")})`),
-      term(3, `(f64x2.promote_low_f32x4 ${high(get("$w"))})`),
+      term(3, `(f64x2.promote_low_f32x4 ${highHalf(get("$w"))})`),
     ]
     : [term(0, get("$v")), term(1, get("$w"))];
   const elements = f32 ? 8 : 4;

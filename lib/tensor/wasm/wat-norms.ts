@@ -8,16 +8,11 @@
  * @module
  */
 
-import { bump, countDown, get, i32, type WatPrecision } from "./wat-text.ts";
+import { bump, countDown, get, highHalf, i32, type WatPrecision } from "./wat-text.ts";
 
 /** The norm kernels for one precision. */
 export function normsWat(p: WatPrecision): string {
   return normUpdate(p);
-}
-
-/** The high two f32 lanes of a vector moved to the low ones (for `f64x2.promote_low_f32x4`). */
-function high(v: string): string {
-  return `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
 }
 
 /**
@@ -46,8 +41,8 @@ function normUpdate(p: WatPrecision): string {
       ${
       pair(
         16,
-        `(f64x2.promote_low_f32x4 ${high(get("$vv"))})`,
-        `(f64x2.promote_low_f32x4 ${high(get("$ww"))})`,
+        `(f64x2.promote_low_f32x4 ${highHalf(get("$vv"))})`,
+        `(f64x2.promote_low_f32x4 ${highHalf(get("$ww"))})`,
       )
     }
       ${bump("$vp", i32(16))} ${bump("$wp", i32(16))} ${bump("$sp", i32(32))}`

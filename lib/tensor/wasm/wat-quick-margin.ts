@@ -14,16 +14,11 @@
  * @module
  */
 
-import { add, bump, countDown, forRange, get, i32, mul, type WatPrecision } from "./wat-text.ts";
+import { add, bump, countDown, forRange, get, highHalf, i32, mul, type WatPrecision } from "./wat-text.ts";
 
 /** The quick-margin kernels (one and two rows) for one precision. */
 export function quickMarginWat(p: WatPrecision): string {
   return [quickMargin(p, 1), quickMargin(p, 2)].join("\n");
-}
-
-/** The high two f32 lanes of a vector moved to the low ones (for `f64x2.promote_low_f32x4`). */
-function high(v: string): string {
-  return `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
 }
 
 /** Symbol counts with a fully unrolled kernel (addresses and coefficients at fixed places). */
@@ -72,7 +67,7 @@ function marginBody(p: WatPrecision, r: 1 | 2, unrolled: number | null, name: st
   const lane = (c: number) => get(f32 ? `$p${c}` : `$v${c}`);
   const widened = (c: number) => {
     const v = get(`$v${c >> 1}`);
-    return `(local.set $p${c} (f64x2.promote_low_f32x4 ${c & 1 ? high(v) : v}))`;
+    return `(local.set $p${c} (f64x2.promote_low_f32x4 ${c & 1 ? highHalf(v) : v}))`;
   };
   // Where symbol i's current entries are, and coefficient (j, i): by loop index or unrolled.
   const sourceAt = (i: number | null) =>

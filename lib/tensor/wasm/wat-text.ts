@@ -106,3 +106,8 @@ export function shuffleLanes(laneBytes: number, lanes: readonly number[]): strin
   for (const lane of lanes) for (let b = 0; b < laneBytes; b++) bytes.push(lane * laneBytes + b);
   return bytes.join(" ");
 }
+
+/** The high two f32 lanes of a vector moved to the low ones (for `f64x2.promote_low_f32x4`). */
+export function highHalf(v: string): string {
+  return `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
+}

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { add, bump, countDown, forRange, get, i32, mul, type WatPrecision } from "./wat-text.ts";
+import { add, bump, countDown, forRange, get, highHalf, i32, mul, type WatPrecision } from "./wat-text.ts";
 
 /** The training kernels for one precision. */
 export function trainingWat(p: WatPrecision): string {
@@ -39,7 +39,7 @@ function columnSums(p: WatPrecision): string {
             get("$v")
           })))`,
           `(local.set $acc${2 * u + 1} (f64x2.add ${get(`$acc${2 * u + 1}`)} (f64x2.promote_low_f32x4
-            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get("$v")} ${get("$v")}))))`,
+            ${highHalf(get("$v"))})))`,
         );
       } else {
         lines.push(
