@@ -9,7 +9,7 @@ import { MdsDecoder } from "../lib/codes/decoder.ts";
 import { gridCode } from "../lib/codes/grid.ts";
 import type { StageCode } from "../lib/codes/stage.ts";
 import { Rng } from "../lib/random/rng.ts";
-import type { DType, Float } from "../lib/tensor/matrix.ts";
+import type { DType } from "../lib/tensor/matrix.ts";
 import {
   jsQuickMargin,
   type QuickMargin,
@@ -21,6 +21,7 @@ import { kernelModuleBytes } from "../lib/tensor/wasm/assemble.ts";
 import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import { instantiateWasmKernels, type WasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
 import { assert } from "./assert.ts";
+import type { Alloc } from "./tensor_cases.ts";
 import {
   addDenseError,
   encodeSymbols,
@@ -29,8 +30,6 @@ import {
   randomMessages,
   storedTolerance,
 } from "./codes_fixtures.ts";
-
-type Alloc = (length: number, dtype: DType) => Float;
 
 /** A value whose magnitude spans many decades, so that the sums' roundings matter. */
 function spread(rng: Rng): number {

@@ -343,8 +343,8 @@ export class MdsDecoder implements StageDecoder {
    * the verdict and the located symbols, and the bound changes with every update's tolerance.
    */
   #accepted(set: CleanSet, tolerance: DecodeTolerance, located: number[], erased: number): DecodeResult {
-    const tol = { scale: tolerance.scale, epsilon: tolerance.epsilon };
-    const boundOf = () => this.#cachedBound(set, tol);
+    const { scale, epsilon } = tolerance;
+    const boundOf = () => this.#cachedBound(set, { scale, epsilon });
     let bound: number | undefined;
     return {
       verdict: located.length === 0 ? "clean" : "corrected",
