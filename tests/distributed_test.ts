@@ -1,7 +1,8 @@
 import type { ForcedFault } from "../lib/faults/injector.ts";
 import { FAULT_SITES } from "../lib/train/config.ts";
 import { assert } from "./assert.ts";
-import { configOf, stateDifference, trainToEnd } from "./distributed_fixture.ts";
+import { createDistributed } from "../lib/strategies/distributed.ts";
+import { configOf, contextOf, stateDifference, trainToEnd } from "./distributed_fixture.ts";
 
 const NET = ["--layers", "784,32,16,10", "--test-samples", "100", "--lr", "0.05", "--seed", "3"];
 const GRID = ["--strategy", "codenet", "--pr", "4", "--qr", "2", "--pc", "4", "--qc", "2"]; // 12 nodes
@@ -210,5 +211,33 @@ Deno.test("initial weights drawn a band of rows at a time: the same training as 
     const [one, banded] = results;
     assert.equal(stateDifference(banded.state, one.state), 0, `${name}: weights differ`);
     assert.equal(banded.metrics.faults_detected, 0, `${name}: a block was encoded wrong (false alarm)`);
+  }
+});
+
+Deno.test("a restored run keeps its nodes' CPU time so far (node_cpu_seconds carries over a resume)", async () => {
+  const config = configOf([
+    ...NET,
+    ...GRID,
+    "--train-samples",
+    "40",
+    "--batch",
+    "1",
+    "--checkpoint-every",
+    "20",
+  ]);
+  const { strategy } = await trainToEnd(config);
+  const saved = await strategy.saveState();
+  const before = strategy.summary().node_cpu_seconds;
+  await strategy.close();
+  assert.ok(saved !== undefined, "no verified checkpoint to save");
+  assert.ok(before !== null, "this system reports no thread CPU time");
+  // The header goes through JSON in a checkpoint file.
+  const header = JSON.parse(JSON.stringify(saved.header));
+  const restored = await createDistributed(await contextOf(config));
+  try {
+    await restored.restoreState({ header, sections: saved.sections });
+    assert.deepEqual(restored.summary().node_cpu_seconds, before);
+  } finally {
+    await restored.close();
   }
 });

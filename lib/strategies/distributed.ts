@@ -442,7 +442,11 @@ export class Distributed implements Strategy {
   #evalUncorrectable = 0;
   /** Worker deaths so far, oldest first. */
   #deaths: WorkerDeath[] = [];
-  /** Per node: CPU milliseconds of its thread over the spans run (NaN where unknown). */
+  /**
+   * Per node: CPU milliseconds of its thread over the spans run (NaN where unknown); carried over
+   * a resume like the wall time, so that a resumed run's `node_cpu_seconds` covers the whole run
+   * except the work after its last checkpoint.
+   */
   #threadCpuMs: number[] = [];
 
   constructor(
@@ -543,6 +547,8 @@ export class Distributed implements Strategy {
         biases_restored: this.#biasesRestored,
         eval_uncorrectable: this.#evalUncorrectable,
         worker_deaths: this.#deaths,
+        // NaN (unknown) is written as null by JSON.
+        thread_cpu_ms: [...this.#threadCpuMs],
       },
       sections: snapshots.map((s) => s.bytes),
     };
@@ -555,6 +561,8 @@ export class Distributed implements Strategy {
       biases_restored: number;
       eval_uncorrectable: number;
       worker_deaths?: WorkerDeath[];
+      /** Absent from checkpoints written before node CPU carried over a resume. */
+      thread_cpu_ms?: (number | null)[];
     };
     if (h.nodes.length !== this.nodes || state.sections.length !== this.nodes) {
       throw new Error(`the checkpoint holds ${h.nodes.length} nodes, the run has ${this.nodes}`);
@@ -567,6 +575,7 @@ export class Distributed implements Strategy {
     this.#biasesSeen = h.nodes.map((n) => n.counters.biases_restored);
     this.#evalUncorrectable = h.eval_uncorrectable;
     this.#deaths = [...(h.worker_deaths ?? [])];
+    this.#threadCpuMs = (h.thread_cpu_ms ?? []).map((ms) => ms ?? NaN);
     const lead = h.nodes[0];
     this.#report = {
       iteration: lead.iteration,
