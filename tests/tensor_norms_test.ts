@@ -1,8 +1,9 @@
 /**
- * The wasm kernels' norm-tracking loop (`squaredNormUpdate`, which returns the largest squared
- * norm) against its naive reference (lib/tensor/naive-norms.ts), bit for bit: every length up to a few vectors plus a
- * tail, float32 and float64 operands, exact zeros (skipped entries), −0, NaN and ±Infinity where
- * the update must skip them and where it must not, and operands outside the kernels' memory.
+ * The wasm kernels' norm-tracking loops (`squaredNormUpdate`, which returns the largest squared
+ * norm, and `squaredNorm`) against their naive references (lib/tensor/naive-norms.ts), bit for
+ * bit: every length up to a few vectors plus a tail, float32 and float64 operands, exact zeros
+ * (skipped entries), −0, NaN and ±Infinity where the update must skip them and where it must not,
+ * and operands outside the kernels' memory.
  */
 
 import { Rng } from "../lib/random/rng.ts";
@@ -99,4 +100,53 @@ Deno.test("norm kernels: operands too short are refused", async () => {
     () => k.squaredNormUpdate(sq, 1, k.vector(4, "float32"), k.vector(4, "float64"), 1),
     TypeError,
   );
+});
+
+/** Σ x[k]² one entry after another: the order `squaredNorm` must not use (see below). */
+function sequentialSquares(x: Float, n: number): number {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += x[k] * x[k];
+  return s;
+}
+
+for (const dtype of ["float32", "float64"] as const) {
+  Deno.test(`norm kernels (${dtype}): squaredNorm equals the reference bit for bit, in its order`, async () => {
+    const k = await createWasmKernels();
+    const rng = Rng.named(12, `squared-norm-${dtype}`);
+    let orderMatters = 0;
+    for (const length of LENGTHS) {
+      for (const specials of [false, true]) {
+        for (let trial = 0; trial < 4; trial++) {
+          // Magnitudes spread over 2^±20, so that the order of the additions shows in the result.
+          const x = operand(k, rng, length + rng.int(3), dtype, specials);
+          for (let i = 0; i < x.length; i++) x[i] *= 2 ** (rng.int(41) - 20);
+          const n = length;
+          const what = `${dtype} length ${n}${specials ? " with NaN/∞/−0" : ""}`;
+          const want = naiveNormKernels.squaredNorm(x, n);
+          assert.ok(
+            Object.is(k.squaredNorm(x, n), want),
+            `${what}: ${k.squaredNorm(x, n)}, the reference ${want}`,
+          );
+          if (!Object.is(sequentialSquares(x, n), want)) orderMatters++;
+        }
+      }
+    }
+    // The data tell the reference's order from one entry after another: a kernel that summed in
+    // another order would fail above.
+    assert.ok(orderMatters > 10, `only ${orderMatters} sums depend on the order`);
+  });
+}
+
+Deno.test("norm kernels: squaredNorm sums in groups of four, then the tail; refuses n beyond x", async () => {
+  const k = await createWasmKernels();
+  for (const dtype of ["float32", "float64"] as const) {
+    const x = k.vector(6, dtype);
+    x.set([1, 2, 3, 4, 5, -6]);
+    // (1 + 9) + (4 + 16), then + 25 + 36.
+    assert.equal(k.squaredNorm(x, 6), 91, dtype);
+    assert.equal(naiveNormKernels.squaredNorm(x, 6), 91, dtype);
+    assert.equal(k.squaredNorm(x, 0), 0, `${dtype}: empty`);
+    assert.throws(() => k.squaredNorm(x, 7), RangeError);
+    assert.throws(() => naiveNormKernels.squaredNorm(x, -1), RangeError);
+  }
 });

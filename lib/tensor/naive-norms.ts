@@ -1,7 +1,7 @@
 /**
  * The hot loop of the node program's norm tracking (lib/cluster/node/norms.ts) as a small kernel
- * set: the readable reference `naiveNormKernels`, which the wasm kernels' `squaredNormUpdate`
- * matches bit for bit.
+ * set: the readable reference `naiveNormKernels`, which the wasm kernels' `squaredNormUpdate` and
+ * `squaredNorm` match bit for bit.
  *
  * @example
  * ```ts
@@ -27,6 +27,13 @@ export interface NormKernels {
    * {@link maxSkipNaN} of sq after the update (the largest squared norm, for the decoder's tolerance).
    */
   squaredNormUpdate(sq: Float64Array, alpha: number, v: Float, w: Float, g: number): number;
+  /**
+   * Σ x[k]² over k < n, in float64 and in this order: four partial sums s_j (j = 0 … 3) take
+   * x[k]·x[k] for the k ≡ j (mod 4) below n − n mod 4, in increasing k; then
+   * (s_0 + s_2) + (s_1 + s_3), to which the last n mod 4 squares are added one by one. (The order
+   * of the wasm kernel's two float64x2 accumulators.)
+   */
+  squaredNorm(x: Float, n: number): number;
 }
 
 /** The reference {@link NormKernels} over plain typed arrays. */
@@ -45,6 +52,24 @@ export const naiveNormKernels: NormKernels = {
     }
     return maxSkipNaN(sq);
   },
+  squaredNorm(x: Float, n: number): number {
+    checkNormLength(x, n);
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const end = n - (n % 4);
+    let k = 0;
+    for (; k < end; k += 4) {
+      s0 += x[k] * x[k];
+      s1 += x[k + 1] * x[k + 1];
+      s2 += x[k + 2] * x[k + 2];
+      s3 += x[k + 3] * x[k + 3];
+    }
+    let s = (s0 + s2) + (s1 + s3);
+    for (; k < n; k++) s += x[k] * x[k];
+    return s;
+  },
 };
 
 /** The largest entry of `a` and 0, NaN entries skipped (`if (a[i] > m) m = a[i]` from m = 0). */
@@ -52,6 +77,13 @@ export function maxSkipNaN(a: Float): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
   return m;
+}
+
+/** Throws unless `x` holds at least n ≥ 0 entries (n an integer). */
+export function checkNormLength(x: Float, n: number): void {
+  if (!(Number.isInteger(n) && n >= 0 && n <= x.length)) {
+    throw new RangeError(`squaredNorm: ${n} entries asked of a vector of ${x.length}`);
+  }
 }
 
 /** Throws unless v and w hold an entry for every entry of sq. */

@@ -40,6 +40,7 @@ import type { FaultSite, Phase } from "../../faults/sites.ts";
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../../nn/softmax-cross-entropy.ts";
 import { Schedule } from "../../train/schedule.ts";
 import { allocFloat, type Float, Matrix } from "../../tensor/matrix.ts";
+import type { NormKernels } from "../../tensor/naive-norms.ts";
 import { instantiateWasmKernels, type WasmKernels } from "../../tensor/wasm/wasm-kernels.ts";
 import { ComputeGate } from "../compute-gate.ts";
 import { erasedGroups } from "../exchange.ts";
@@ -525,7 +526,7 @@ export class NodeProgram {
     const result = this.#compute("decode", () => {
       const tolerance = this.#checked
         ? {
-          scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(x, b))),
+          scale: Math.max(MIN_SCALE, this.code.forwardScale(L.norms.rowBound, maxRowNorm(this.k, x, b))),
           epsilon: this.#epsilon(this.code.forwardTerms(layout)),
         }
         : UNCHECKED;
@@ -596,7 +597,7 @@ export class NodeProgram {
     const result = this.#compute("decode", () => {
       const tolerance = this.#checked
         ? {
-          scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(delta, b))),
+          scale: Math.max(MIN_SCALE, this.code.backwardScale(L.norms.colBound, maxRowNorm(this.k, delta, b))),
           epsilon: this.#epsilon(this.code.backwardTerms(layout)),
         }
         : UNCHECKED;
@@ -1268,13 +1269,15 @@ function gather(messages: Float, L: number, total: number, wanted: number, b: nu
   }
 }
 
-/** Largest 2-norm of the first `b` rows. */
-function maxRowNorm(m: Matrix, b: number): number {
+/**
+ * The largest 2-norm of the first `b` rows of `m` (the tolerance's input norm), each squared norm
+ * summed by the node's kernels (`squaredNorm`, the order of lib/tensor/naive-norms.ts).
+ */
+function maxRowNorm(k: NormKernels, m: Matrix, b: number): number {
   let max = 0;
   for (let i = 0; i < b; i++) {
-    const r = m.row(i);
-    let s = 0;
-    for (let j = 0; j < r.length; j++) s += r[j] * r[j];
+    // Row 0 of a matrix at the start of its storage needs no view (a B = 1 step's every input).
+    const s = k.squaredNorm(i === 0 && m.offset === 0 ? m.data : m.row(i), m.cols);
     if (s > max) max = s;
   }
   return Math.sqrt(max);

@@ -42,7 +42,7 @@ import {
 } from "../input-weights.ts";
 import type { DType, Float, Matrix } from "../matrix.ts";
 import { combinationMatrices, type CombineReport, type LinearCombination } from "../naive-combine.ts";
-import { checkNormOperands, naiveNormKernels, type NormKernels } from "../naive-norms.ts";
+import { checkNormLength, checkNormOperands, naiveNormKernels, type NormKernels } from "../naive-norms.ts";
 import { checkQuickMargin, jsQuickMargin, type QuickMargin } from "../naive-quick-margin.ts";
 import { checkPhiloxBlocks } from "../../random/philox.ts";
 import { Arena } from "./arena.ts";
@@ -619,6 +619,15 @@ class WasmKernelSet implements WasmKernels {
       2 * alpha,
       alpha * alpha,
       g,
+    );
+  }
+
+  squaredNorm(x: Float, n: number): number {
+    checkNormLength(x, n);
+    if (!this.arena.owns(x)) return naiveNormKernels.squaredNorm(x, n);
+    return this.#wasm[x instanceof Float32Array ? "float32" : "float64"].squared_norm(
+      n,
+      this.arena.addressOf(x),
     );
   }
 

@@ -192,6 +192,7 @@ export interface KernelExports {
   max_abs: (n: number, px: number) => number;
   narrow_diff: (n: number, pa: number, pb: number, pout: number) => number;
   norm_update: (n: number, psq: number, pv: number, pw: number, a2: number, aa: number, g: number) => number;
+  squared_norm: (n: number, px: number) => number;
   quick_margin1: (len: number, n: number, ptrs: number, h: number, inv0: number, inv1: number) => number;
   quick_margin2: (len: number, n: number, ptrs: number, h: number, inv0: number, inv1: number) => number;
 }
@@ -226,6 +227,7 @@ export function exportsFor(instance: WebAssembly.Instance, s: "f32" | "f64"): Ke
     "max_abs",
     "narrow_diff",
     "norm_update",
+    "squared_norm",
     "quick_margin1",
     "quick_margin2",
   ];

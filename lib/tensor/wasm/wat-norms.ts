@@ -1,9 +1,10 @@
 /**
  * WebAssembly text for the hot loop of the node program's norm tracking (reference:
  * lib/tensor/naive-norms.ts; the tracking itself: lib/cluster/node/norms.ts): the one-sample
- * update of squared norms, which also returns their largest entry (one pass instead of two). It
- * walks flat arrays, 32 bytes of the storage operands per step, then element by element. Products and sums are separate `mul` and `add`
- * (never fused), in the reference's order, so that the results are the reference's bit for bit.
+ * update of squared norms, which also returns their largest entry (one pass instead of two), and
+ * the squared norm of a vector (the update's ‖x‖² and the tolerance's input norms). They walk flat
+ * arrays, a SIMD step at a time, then element by element. Products and sums are separate `mul` and
+ * `add` (never fused), in the reference's order, so that the results are the reference's bit for bit.
  *
  * @module
  */
@@ -12,7 +13,51 @@ import { bump, countDown, get, highHalf, i32, type WatPrecision } from "./wat-te
 
 /** The norm kernels for one precision. */
 export function normsWat(p: WatPrecision): string {
-  return normUpdate(p);
+  return normUpdate(p) + squaredNorm(p);
+}
+
+/**
+ * `squared_norm_<t>(n, px) → f64`: Σ x[k]² over k < n in float64, in the reference's order
+ * (`naiveNormKernels.squaredNorm`): two f64x2 accumulators take entries k, k+1 and k+2, k+3 of
+ * every group of four, their sum's two lanes are added, then the last n mod 4 entries one by one.
+ */
+function squaredNorm(p: WatPrecision): string {
+  const { s } = p;
+  const f32 = s === "f32";
+  const square = (acc: string, x: string) =>
+    `(local.set ${acc} (f64x2.add ${get(acc)} (f64x2.mul ${x} ${x})))`;
+  const step = f32
+    ? `(local.set $v (v128.load ${get("$xp")}))
+      (local.set $lo (f64x2.promote_low_f32x4 ${get("$v")}))
+      (local.set $hi (f64x2.promote_low_f32x4 ${highHalf(get("$v"))}))
+      ${square("$a", get("$lo"))}
+      ${square("$b", get("$hi"))}
+      ${bump("$xp", i32(16))}`
+    : `(local.set $lo (v128.load ${get("$xp")}))
+      (local.set $hi (v128.load offset=16 ${get("$xp")}))
+      ${square("$a", get("$lo"))}
+      ${square("$b", get("$hi"))}
+      ${bump("$xp", i32(32))}`;
+  const widen = (x: string) => (f32 ? `(f64.promote_f32 ${x})` : x);
+  return `
+(func (export "squared_norm_${s}") (param $n i32) (param $px i32) (result f64)
+  (local $q i32) (local $xp i32) (local $x f64) (local $t f64)
+  (local $a v128) (local $b v128) (local $v v128) (local $lo v128) (local $hi v128)
+  (local.set $xp ${get("$px")})
+  (local.set $q ${get("$n")})
+  ${countDown("$q", 4, step)}
+  (local.set $a (f64x2.add ${get("$a")} ${get("$b")}))
+  (local.set $t (f64.add (f64x2.extract_lane 0 ${get("$a")}) (f64x2.extract_lane 1 ${get("$a")})))
+  ${
+    countDown(
+      "$q",
+      1,
+      `(local.set $x ${widen(`(${s}.load ${get("$xp")})`)})
+      (local.set $t (f64.add ${get("$t")} (f64.mul ${get("$x")} ${get("$x")})))
+      ${bump("$xp", i32(p.bytes))}`,
+    )
+  }
+  ${get("$t")})`;
 }
 
 /**
