@@ -229,7 +229,7 @@ export const trainSection: BenchSection = {
     }
     // The control for the number of node threads: uncoded on CodeNet's whole Pr × Pc grid, with
     // widths that keep the 400 × 500 middle block (the input layer's 784 pixels and 10 classes
-    // cannot be scaled, so its first and last blocks are 428 × 131 and 2 × 467).
+    // cannot be scaled, so its first and last blocks are 429 × 131 and 2 × 467).
     const crowded = configOf([
       ...common,
       "--strategy",
