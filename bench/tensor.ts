@@ -12,6 +12,7 @@
  * @module
  */
 
+import { groupSumsModule, sumGroups, WasmGroupSums } from "../lib/cluster/group-sums.ts";
 import { gaussianSystematic } from "../lib/codes/generators.ts";
 import { regenerateChecked, regenerationCoefficients } from "../lib/codes/regeneration.ts";
 import type { Kernels } from "../lib/tensor/kernels.ts";
@@ -279,5 +280,34 @@ export const tensorSection: BenchSection = {
     if (!(sink > 0)) throw new Error(`squared norms summed to ${sink}`);
     report({ name: `squared norm f32 ${width}: wasm`, value: sqFast * 1e6, unit: "µs" });
     report({ name: `squared norm f32 ${width}: naive ÷ wasm time`, value: sqNaive / sqFast, unit: "×" });
+
+    // A CodeNet node's exchange sums on the bench's net (lib/cluster/group-sums.ts): the 38 nodes'
+    // partials of 400 entries summed into the 7 grid rows' symbols (6 or 4 contributors each).
+    const nodes = 38;
+    const length = 400;
+    const exchange = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const slots = Array.from(
+      { length: nodes },
+      (_, p) => new Float32Array(exchange.buffer, p * length * 4, length),
+    );
+    slots.forEach((slot, p) => slot.forEach((_, i) => (slot[i] = ((p * 31 + i * 7) % 19) / 19 - 0.5)));
+    const contributors = Array.from(
+      { length: 7 },
+      (_, g) => slots.map((_, p) => p).filter((p) => p % 7 === g),
+    );
+    const symbols = wasm.vector(7 * length, "float32");
+    const sumsKernel = new WasmGroupSums(await groupSumsModule(), wasm.arena, exchange, "float32", 7 + nodes);
+    const sumsFast = bestSeconds(() => void sumsKernel.sum(contributors, slots, symbols, 0, length, length));
+    const sumsNaive = bestSeconds(() => sumGroups(contributors, slots, symbols, 0, length, length));
+    report({
+      name: `group sums f32 ${nodes}×${length} → 7×${length}: wasm`,
+      value: sumsFast * 1e6,
+      unit: "µs",
+    });
+    report({
+      name: `group sums f32 ${nodes}×${length}: naive ÷ wasm time`,
+      value: sumsNaive / sumsFast,
+      unit: "×",
+    });
   },
 };

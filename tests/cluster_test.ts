@@ -6,17 +6,20 @@ import {
   reduceShare,
   SharedExchange,
 } from "../lib/cluster/exchange.ts";
+import { groupSumsModule } from "../lib/cluster/group-sums.ts";
 import { WorkerPool } from "../lib/cluster/pool.ts";
 import { NodeError } from "../lib/cluster/protocol.ts";
 import { assert } from "./assert.ts";
 
 const NODE = new URL("./fixtures/exchange_node.ts", import.meta.url);
 
-async function startPool(nodes: number, shape: ExchangeShape) {
+/** Test nodes over one exchange; with `wasm`, they sum in WebAssembly into their kernel memories. */
+async function startPool(nodes: number, shape: ExchangeShape, wasm = false) {
   const barrier = SharedBarrier.create(nodes);
   const pool = WorkerPool.start(NODE, nodes, { onFailure: (f) => barrier.abort(f.node) });
-  const buffer = SharedExchange.allocate(shape);
-  await pool.request("init", (node) => ({ node, barrier: barrier.state, buffer, shape }), 20);
+  const memory = SharedExchange.allocate(shape);
+  const module = wasm ? await groupSumsModule() : undefined;
+  await pool.request("init", (node) => ({ node, barrier: barrier.state, memory, shape, module }), 20);
   return { pool, barrier };
 }
 
@@ -33,16 +36,21 @@ Deno.test("reduceShare splits a vector into contiguous shares covering it exactl
   }
 });
 
-for (const reduceScatterFrom of [undefined, 1, 50]) {
-  const path = reduceScatterFrom === undefined
+for (
+  const [reduceScatterFrom, wasm] of [[undefined, false], [1, false], [50, false], [undefined, true], [
+    1,
+    true,
+  ]] as const
+) {
+  const path = (reduceScatterFrom === undefined
     ? "every node sums"
     : reduceScatterFrom === 1
     ? "reduce-scattered"
-    : "long reduce-scattered, short summed at every node";
+    : "long reduce-scattered, short summed at every node") + (wasm ? ", in WebAssembly" : "");
   Deno.test(`exchange: every node receives every group's sum, over alternating banks (${path})`, async () => {
     const nodes = 7;
     const shape: ExchangeShape = { nodes, maxGroups: 4, maxLength: 33, dtype: "float64", reduceScatterFrom };
-    const { pool } = await startPool(nodes, shape);
+    const { pool } = await startPool(nodes, shape, wasm);
     try {
       // Groups of different sizes, one of a single contributor, node 6 contributing nowhere; a
       // shorter exchange (1 × 20) in between, and a length (5) shorter than the nodes.
@@ -53,14 +61,22 @@ for (const reduceScatterFrom of [undefined, 1, 50]) {
       ];
       for (let round = 0; round < 6; round++) {
         const plan = plans[round % plans.length];
-        const outs = await pool.request<number[]>("exchange", () => ({ plan, round }), 20);
+        const replies = await pool.request<{ out: number[]; kernelRuns: number }>(
+          "exchange",
+          () => ({ plan, round }),
+          20,
+        );
         const expected: number[] = [];
         for (const members of plan.contributors) {
           for (let i = 0; i < plan.length; i++) {
-            expected.push(members.reduce((s, p) => s + (p + 1) * 1000 + i + round * 0.5, 0));
+            expected.push(members.reduce((s, p) =>
+              s + (p + 1) * 1000 + i + round * 0.5, 0));
           }
         }
-        for (const out of outs) assert.deepEqual(out, expected);
+        for (const { out, kernelRuns } of replies) {
+          assert.deepEqual(out, expected);
+          assert.equal(kernelRuns > 0, wasm, `sums formed by the kernel: ${kernelRuns}`);
+        }
       }
     } finally {
       pool.close();

@@ -7,7 +7,8 @@
  * (lib/cluster/mpi-transport.ts) forms the same sums, in the same order, from an `MPI_Allgatherv`.
  *
  * Steps: write the partial into the node's slot → barrier → every node sums each group's partials
- * itself, in contributor order, straight into its output. One barrier per exchange: two banks
+ * itself, in contributor order, straight into its output (in WebAssembly when the node gave the
+ * exchange its `WasmGroupSums`, lib/cluster/group-sums.ts). One barrier per exchange: two banks
  * alternate, and a node can only write bank b again (two exchanges later) after the barrier of the
  * exchange in between, which every node reaches only after it has finished reading bank b. With P
  * nodes on few cores a barrier's wake-ups cost more than the P-fold additions of short exchanges
@@ -27,7 +28,9 @@
  */
 
 import type { DType, Float } from "../tensor/matrix.ts";
+import { PAGE_BYTES } from "../tensor/wasm/arena.ts";
 import type { SharedBarrier } from "./barrier.ts";
+import { type GroupSumsKernel, sumGroups } from "./group-sums.ts";
 
 /** Who contributes to which group in one stage. */
 export interface ExchangePlan {
@@ -80,6 +83,11 @@ export class SharedExchange {
   /** Per bank, the G × maxLength sums of a reduce-scattered exchange. */
   readonly #sums: Float[] = [];
   #bank = 0;
+  /**
+   * The sums in WebAssembly (`WasmGroupSums` of lib/cluster/group-sums.ts, set by the node once
+   * its kernel memory exists); the reference wherever it is absent or cannot run.
+   */
+  kernel: GroupSumsKernel | undefined;
 
   constructor(
     readonly buffer: SharedArrayBuffer,
@@ -103,9 +111,13 @@ export class SharedExchange {
     }
   }
 
-  /** A fresh shared buffer for `shape`. */
-  static allocate(shape: ExchangeShape): SharedArrayBuffer {
-    return new SharedArrayBuffer(exchangeBytes(shape));
+  /**
+   * A fresh shared memory for `shape`, of fixed size: the exchange maps its `buffer`, and the
+   * nodes' `WasmGroupSums` import it.
+   */
+  static allocate(shape: ExchangeShape): WebAssembly.Memory {
+    const pages = Math.max(1, Math.ceil(exchangeBytes(shape) / PAGE_BYTES));
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   }
 
   /** The bank the next exchange uses (0 or 1): the same at every node; a respawned node takes a peer's. */
@@ -140,46 +152,34 @@ export class SharedExchange {
     this.#bank ^= 1;
     this.barrier.wait(this.node, timeoutMs);
     if (groups * length < (this.shape.reduceScatterFrom ?? REDUCE_SCATTER_FROM)) {
-      sumGroups(contributors, slots, out, 0, length, length);
+      this.#sum(contributors, slots, out, 0, length, length);
       return;
     }
     const dead = this.barrier.deadAtLastWait();
     const rank = this.node - dead.filter((p) => p < this.node).length;
     const [start, end] = reduceShare(length, this.shape.nodes - dead.length, rank);
-    sumGroups(contributors, slots, sums, start, end, length);
+    this.#sum(contributors, slots, sums, start, end, length);
     this.barrier.wait(this.node, timeoutMs);
     if (this.barrier.deadAtLastWait().length !== dead.length) {
       // A node died before summing its share: form every sum here instead.
-      sumGroups(contributors, slots, out, 0, length, length);
+      this.#sum(contributors, slots, out, 0, length, length);
       return;
     }
     out.set(sums.subarray(0, groups * length));
   }
-}
 
-/**
- * Entries [start, end) of every group's sum (contributors' partials added in order, rounding to
- * `out`'s precision after every addition) into `out`, group g at `g · length`.
- */
-function sumGroups(
-  contributors: readonly (readonly number[])[],
-  slots: readonly Float[],
-  out: Float,
-  start: number,
-  end: number,
-  length: number,
-): void {
-  const n = end - start;
-  for (let g = 0; g < contributors.length; g++) {
-    const members = contributors[g];
-    const at = g * length + start;
-    if (members.length === 0) {
-      out.fill(0, at, at + n);
-      continue;
+  /** {@link sumGroups}, by the kernel where it can. */
+  #sum(
+    contributors: readonly (readonly number[])[],
+    slots: readonly Float[],
+    out: Float,
+    start: number,
+    end: number,
+    length: number,
+  ): void {
+    if (!this.kernel?.sum(contributors, slots, out, start, end, length)) {
+      sumGroups(contributors, slots, out, start, end, length);
     }
-    const first = slots[members[0]];
-    for (let i = 0; i < n; i++) out[at + i] = first[start + i];
-    for (let m = 1; m < members.length; m++) addInto(out, at, slots[members[m]], start, n);
   }
 }
 
@@ -194,13 +194,4 @@ export function erasedGroups(
     if (members.some((p) => dead.includes(p))) erased[g] = 1;
   });
   return erased;
-}
-
-/**
- * `sum[at + i] += part[from + i]` for i < length, rounding to `sum`'s precision after every
- * addition. Index arithmetic rather than views: an exchange runs several times per training step
- * on every node, and views are allocations.
- */
-function addInto(sum: Float, at: number, part: Float, from: number, length: number): void {
-  for (let i = 0; i < length; i++) sum[at + i] += part[from + i];
 }

@@ -3,7 +3,8 @@
  * shared memory (the areas of {@link SharedAreas}, allocated by the main thread):
  *
  * - barrier: {@link SharedBarrier} (Atomics wait/notify, with the run's timeout);
- * - group reduce: {@link SharedExchange} (reduce-scatter in contributor order, then copy);
+ * - group reduce: {@link SharedExchange} (reduce-scatter in contributor order, then copy), its sums
+ *   in WebAssembly once the node hands over its kernel memory ({@link WorkersTransport.useKernels});
  * - votes: each node writes its record into a shared P-record area, barrier, everyone reads it;
  * - scratch: one SharedArrayBuffer every node maps, so the all-gather is only a barrier;
  * - peer arrays: views of peers' kernel memories at the addresses of the peer table (no copy);
@@ -18,16 +19,21 @@
  */
 
 import type { Float } from "../tensor/matrix.ts";
+import type { Arena } from "../tensor/wasm/arena.ts";
 import { SharedBarrier } from "./barrier.ts";
 import { type ExchangePlan, type ExchangeShape, SharedExchange } from "./exchange.ts";
+import { WasmGroupSums } from "./group-sums.ts";
 import type { PeerTable } from "./node/setup.ts";
 import type { PeerArray, ScratchPart, Transport } from "./transport.ts";
 
 /** The shared areas of a run on Workers (made by the main thread, posted to every node). */
 export interface SharedAreas {
   readonly barrier: Int32Array;
-  readonly exchange: SharedArrayBuffer;
+  /** The exchange's memory ({@link SharedExchange.allocate}). */
+  readonly exchange: WebAssembly.Memory;
   readonly exchangeShape: ExchangeShape;
+  /** The compiled group-sums module (lib/cluster/group-sums.ts); absent: sums in JavaScript. */
+  readonly groupSums?: WebAssembly.Module;
   /** P × vote length bytes. */
   readonly votes: Uint8Array;
   /** 3 banks × P × (numbers per unit) float64. */
@@ -47,7 +53,29 @@ export class WorkersTransport implements Transport {
   constructor(areas: SharedAreas, readonly node: number, readonly nodes: number, readonly timeoutMs: number) {
     this.#areas = areas;
     this.#barrier = new SharedBarrier(areas.barrier, nodes, node);
-    this.#exchange = new SharedExchange(areas.exchange, areas.exchangeShape, this.#barrier, node);
+    this.#exchange = new SharedExchange(
+      areas.exchange.buffer as SharedArrayBuffer,
+      areas.exchangeShape,
+      this.#barrier,
+      node,
+    );
+  }
+
+  /**
+   * Sums the exchanges in WebAssembly into the node's kernel memory (that of `arena`, where the
+   * node keeps its received symbols); without it, or without the areas' module, in JavaScript.
+   */
+  useKernels(arena: Arena): void {
+    const module = this.#areas.groupSums;
+    if (!module) return;
+    const shape = this.#areas.exchangeShape;
+    this.#exchange.kernel = new WasmGroupSums(
+      module,
+      arena,
+      this.#areas.exchange,
+      shape.dtype,
+      shape.maxGroups + shape.nodes,
+    );
   }
 
   /** Receives the peer table (every node's kernel memory and array addresses). */

@@ -24,6 +24,7 @@ import { stageBufferLengths } from "../cluster/node/layer.ts";
 import { SharedBarrier } from "../cluster/barrier.ts";
 import { ComputeGate } from "../cluster/compute-gate.ts";
 import { type ExchangeShape, SharedExchange } from "../cluster/exchange.ts";
+import { groupSumsModule } from "../cluster/group-sums.ts";
 import type { FaultCounters, LinkModel, NodeProgram, SpanReport } from "../cluster/node/program.ts";
 import type { NodeSnapshot } from "../cluster/node/snapshot.ts";
 import {
@@ -287,6 +288,7 @@ export async function createDistributed(
   const barrier = SharedBarrier.create(P);
   const gate = ComputeGate.create(Math.max(1, navigator.hardwareConcurrency || 1), P);
   const exchange = SharedExchange.allocate(exchangeShape);
+  const groupSums = await groupSumsModule();
   const votes = new Uint8Array(
     new SharedArrayBuffer(P * voteLength(widths.length - 1, forwardSymbols, backwardSymbols)),
   );
@@ -335,7 +337,7 @@ export async function createDistributed(
     module,
     memory: memories[node],
     gate: gate.state,
-    areas: { barrier: barrier.state, exchange, exchangeShape, votes, stats, initScratch },
+    areas: { barrier: barrier.state, exchange, exchangeShape, groupSums, votes, stats, initScratch },
     train,
     test,
     dieAt: respawned.has(node) ? undefined : options.deaths?.find((d) => d.node === node)?.phase,

@@ -35,6 +35,7 @@ serveNode({
     const setup = payload as WorkerSetup;
     transport = new WorkersTransport(setup.areas, setup.node, setup.nodes, setup.training.timeout * 1000);
     program = new NodeProgram(setup, transport);
+    transport.useKernels(program.k.arena);
     program.onProgress = (iteration) => context.notify("progress", iteration);
     program.onPhase = (phase) => {
       context.phase = phase;

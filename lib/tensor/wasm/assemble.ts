@@ -13,8 +13,11 @@
 import wabtInit from "wabt";
 import { kernelModuleWat } from "./wat-module.ts";
 
-/** The wabt feature flags the module needs; given to both `parseWat` and `validate`. */
-const FEATURES = { simd: true, relaxed_simd: true, threads: true };
+/**
+ * The wabt feature flags the modules need; given to both `parseWat` and `validate`. (Multiple
+ * memories: the exchange's group sums, lib/tensor/wasm/wat-group-sums.ts.)
+ */
+const FEATURES = { simd: true, relaxed_simd: true, threads: true, multi_memory: true };
 
 /** Assembles the module text to bytes, validating it with the same features it was parsed with. */
 export async function assembleWat(name: string, text: string): Promise<Uint8Array> {
