@@ -44,4 +44,21 @@ export function assertClose(actual: Numeric, expected: Numeric, tolerance = 1e-9
   }
 }
 
+/**
+ * Asserts that `got` equals `want` entry by entry in the sense of `Object.is` (so −0 ≠ 0 and NaN =
+ * NaN): a kernel against its reference, bit for bit up to NaN payloads.
+ *
+ * @example
+ * ```ts
+ * import { assertSameBits } from "./assert.ts";
+ * assertSameBits(new Float32Array([0.1, NaN]), [Math.fround(0.1), NaN], "sums");
+ * ```
+ */
+export function assertSameBits(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < got.length; i++) {
+    assert.ok(Object.is(got[i], want[i]), `${what}: entry ${i} is ${got[i]}, the reference ${want[i]}`);
+  }
+}
+
 export { assert };

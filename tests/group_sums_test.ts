@@ -10,7 +10,7 @@ import { groupSumsModule, sumGroups, WasmGroupSums } from "../lib/cluster/group-
 import { Rng } from "../lib/random/rng.ts";
 import type { DType, Float } from "../lib/tensor/matrix.ts";
 import { Arena, createSharedMemory } from "../lib/tensor/wasm/arena.ts";
-import { assert } from "./assert.ts";
+import { assert, assertSameBits } from "./assert.ts";
 
 const NODES = 9;
 const GROUPS = 4;
@@ -51,13 +51,6 @@ function randomContributors(rng: Rng): number[][] {
   return groups;
 }
 
-function sameBits(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++) {
-    assert.ok(Object.is(got[i], want[i]), `${what}: entry ${i} is ${got[i]}, the reference ${want[i]}`);
-  }
-}
-
 for (const dtype of ["float32", "float64"] as const) {
   Deno.test(`group sums (${dtype}): the kernel equals the reference bit for bit`, async () => {
     const { arena, slots, shared, kernel } = await setUp(dtype);
@@ -76,7 +69,7 @@ for (const dtype of ["float32", "float64"] as const) {
           for (let i = 0; i < out.length; i++) out[i] = want[i] = rng.uniform(-1, 1);
           sumGroups(contributors, slots, want, start, end, length);
           assert.ok(kernel.sum(contributors, slots, out, start, end, length), `${what}: the kernel ran`);
-          sameBits(out, want, what);
+          assertSameBits(out, want, what);
         }
       }
     }

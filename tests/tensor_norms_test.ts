@@ -11,7 +11,7 @@ import type { DType, Float } from "../lib/tensor/matrix.ts";
 import { maxSkipNaN, naiveNormKernels } from "../lib/tensor/naive-norms.ts";
 import { createWasmKernels } from "../lib/tensor/wasm/create-wasm-kernels.ts";
 import type { WasmKernels } from "../lib/tensor/wasm/wasm-kernels.ts";
-import { assert } from "./assert.ts";
+import { assert, assertSameBits } from "./assert.ts";
 
 const LENGTHS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 64, 101];
 const SPECIALS = [NaN, Infinity, -Infinity, -0, 0];
@@ -35,13 +35,6 @@ function squares(k: WasmKernels, rng: Rng, length: number, specials: boolean): F
   return sq;
 }
 
-function sameBits(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++) {
-    assert.ok(Object.is(got[i], want[i]), `${what}: entry ${i} is ${got[i]}, the reference ${want[i]}`);
-  }
-}
-
 for (const dtype of ["float32", "float64"] as const) {
   Deno.test(`norm kernels (${dtype}): squaredNormUpdate equals the reference bit for bit`, async () => {
     const k = await createWasmKernels();
@@ -59,7 +52,7 @@ for (const dtype of ["float32", "float64"] as const) {
         const what = `${dtype} length ${length}${specials ? " with NaN/∞/−0" : ""}`;
         const wantMax = naiveNormKernels.squaredNormUpdate(expected, alpha, v, w, g);
         const gotMax = k.squaredNormUpdate(sq, alpha, v, w, g);
-        sameBits(sq, expected, what);
+        assertSameBits(sq, expected, what);
         assert.ok(Object.is(gotMax, wantMax), `${what}: largest ${gotMax}, the reference ${wantMax}`);
         assert.ok(Object.is(wantMax, maxSkipNaN(expected)), `${what}: the reference returns its maximum`);
       }
@@ -78,7 +71,7 @@ Deno.test("norm kernels: an entry with v = 0 keeps its norm even when w is not f
     w.set([NaN, Infinity, -Infinity, 1, 2]);
     // Entry 4: 5 + (1·(1·2) + 0.25·((1·1)·3)) = 7.75; the NaN is skipped in the maximum.
     assert.equal(k.squaredNormUpdate(sq, 0.5, v, w, 3), 7.75, `${dtype}: largest`);
-    sameBits(sq, [1, 2, 3, NaN, 7.75], dtype);
+    assertSameBits(sq, [1, 2, 3, NaN, 7.75], dtype);
     const negative = k.vector(2, "float64") as Float64Array;
     negative.set([-3, -0]);
     assert.ok(Object.is(k.squaredNormUpdate(negative, 1, v, w, 1), 0), `${dtype}: never below +0`);

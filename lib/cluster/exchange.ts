@@ -30,7 +30,7 @@
 import type { DType, Float } from "../tensor/matrix.ts";
 import { PAGE_BYTES } from "../tensor/wasm/arena.ts";
 import type { SharedBarrier } from "./barrier.ts";
-import { type GroupSumsKernel, sumGroups } from "./group-sums.ts";
+import { type GroupSumsArgs, type GroupSumsKernel, sumGroups } from "./group-sums.ts";
 
 /** Who contributes to which group in one stage. */
 export interface ExchangePlan {
@@ -169,17 +169,8 @@ export class SharedExchange {
   }
 
   /** {@link sumGroups}, by the kernel where it can. */
-  #sum(
-    contributors: readonly (readonly number[])[],
-    slots: readonly Float[],
-    out: Float,
-    start: number,
-    end: number,
-    length: number,
-  ): void {
-    if (!this.kernel?.sum(contributors, slots, out, start, end, length)) {
-      sumGroups(contributors, slots, out, start, end, length);
-    }
+  #sum(...args: GroupSumsArgs): void {
+    if (!this.kernel?.sum(...args)) sumGroups(...args);
   }
 }
 

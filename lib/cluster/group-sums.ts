@@ -70,16 +70,13 @@ export function groupSumsModule(): Promise<WebAssembly.Module> {
   return moduleCache;
 }
 
-/** Something that forms {@link sumGroups}'s sums where it can (returns false where it cannot). */
+/** The arguments of {@link sumGroups}: contributors, slots, out, start, end, length. */
+export type GroupSumsArgs = Parameters<typeof sumGroups>;
+
+/** Something that forms {@link sumGroups}'s sums where it can. */
 export interface GroupSumsKernel {
-  sum(
-    contributors: readonly (readonly number[])[],
-    slots: readonly Float[],
-    out: Float,
-    start: number,
-    end: number,
-    length: number,
-  ): boolean;
+  /** {@link sumGroups} with the same arguments; false (nothing written) where it cannot. */
+  sum(...args: GroupSumsArgs): boolean;
 }
 
 type SumsFn = (table: number, groups: number, out: number, stride: number, n: number) => void;
@@ -131,14 +128,8 @@ export class WasmGroupSums implements GroupSumsKernel {
    * slot of another precision, a slot outside the exchange memory, `out` in neither memory, or a
    * table longer than this instance's.
    */
-  sum(
-    contributors: readonly (readonly number[])[],
-    slots: readonly Float[],
-    out: Float,
-    start: number,
-    end: number,
-    length: number,
-  ): boolean {
+  sum(...args: GroupSumsArgs): boolean {
+    const [contributors, slots, out, start, end, length] = args;
     const at = this.#slotAddresses(slots);
     const o = this.#outAddress(out);
     if (at === null || o < 0) return false;
