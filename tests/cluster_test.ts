@@ -1,6 +1,8 @@
 import { SharedBarrier } from "../lib/cluster/barrier.ts";
 import { ComputeGate } from "../lib/cluster/compute-gate.ts";
 import {
+  exchangeBuffer,
+  exchangeBytes,
   type ExchangePlan,
   type ExchangeShape,
   reduceShare,
@@ -13,11 +15,14 @@ import { assert } from "./assert.ts";
 
 const NODE = new URL("./fixtures/exchange_node.ts", import.meta.url);
 
-/** Test nodes over one exchange; with `wasm`, they sum in WebAssembly into their kernel memories. */
-async function startPool(nodes: number, shape: ExchangeShape, wasm = false) {
+/**
+ * Test nodes over one exchange; with `wasm`, they sum in WebAssembly into their kernel memories
+ * (where the area is a wasm memory: `wasmLimitBytes` as in `SharedExchange.allocate`).
+ */
+async function startPool(nodes: number, shape: ExchangeShape, wasm = false, wasmLimitBytes?: number) {
   const barrier = SharedBarrier.create(nodes);
   const pool = WorkerPool.start(NODE, nodes, { onFailure: (f) => barrier.abort(f.node) });
-  const memory = SharedExchange.allocate(shape);
+  const memory = SharedExchange.allocate(shape, wasmLimitBytes);
   const module = wasm ? await groupSumsModule() : undefined;
   await pool.request("init", (node) => ({ node, barrier: barrier.state, memory, shape, module }), 20);
   return { pool, barrier };
@@ -36,21 +41,26 @@ Deno.test("reduceShare splits a vector into contiguous shares covering it exactl
   }
 });
 
-for (
-  const [reduceScatterFrom, wasm] of [[undefined, false], [1, false], [50, false], [undefined, true], [
-    1,
-    true,
-  ]] as const
-) {
+const EXCHANGE_CASES: { reduceScatterFrom?: number; wasm: boolean; wasmLimitBytes?: number }[] = [
+  { wasm: false },
+  { reduceScatterFrom: 1, wasm: false },
+  { reduceScatterFrom: 50, wasm: false },
+  { wasm: true },
+  { reduceScatterFrom: 1, wasm: true },
+  // An area over the wasm limit is a plain SharedArrayBuffer: the sums stay in JavaScript.
+  { wasm: true, wasmLimitBytes: 0 },
+];
+for (const { reduceScatterFrom, wasm, wasmLimitBytes } of EXCHANGE_CASES) {
+  const summed = wasmLimitBytes === 0 ? ", area too large for WebAssembly" : wasm ? ", in WebAssembly" : "";
   const path = (reduceScatterFrom === undefined
     ? "every node sums"
     : reduceScatterFrom === 1
     ? "reduce-scattered"
-    : "long reduce-scattered, short summed at every node") + (wasm ? ", in WebAssembly" : "");
+    : "long reduce-scattered, short summed at every node") + summed;
   Deno.test(`exchange: every node receives every group's sum, over alternating banks (${path})`, async () => {
     const nodes = 7;
     const shape: ExchangeShape = { nodes, maxGroups: 4, maxLength: 33, dtype: "float64", reduceScatterFrom };
-    const { pool } = await startPool(nodes, shape, wasm);
+    const { pool } = await startPool(nodes, shape, wasm, wasmLimitBytes);
     try {
       // Groups of different sizes, one of a single contributor, node 6 contributing nowhere; a
       // shorter exchange (1 × 20) in between, and a length (5) shorter than the nodes.
@@ -75,7 +85,11 @@ for (
         }
         for (const { out, kernelRuns } of replies) {
           assert.deepEqual(out, expected);
-          assert.equal(kernelRuns > 0, wasm, `sums formed by the kernel: ${kernelRuns}`);
+          assert.equal(
+            kernelRuns > 0,
+            wasm && wasmLimitBytes !== 0,
+            `sums formed by the kernel: ${kernelRuns}`,
+          );
         }
       }
     } finally {
@@ -83,6 +97,15 @@ for (
     }
   });
 }
+
+Deno.test("an exchange area is a wasm memory up to the limit, a SharedArrayBuffer beyond it", () => {
+  const shape: ExchangeShape = { nodes: 3, maxGroups: 2, maxLength: 10, dtype: "float32" };
+  const small = SharedExchange.allocate(shape);
+  const large = SharedExchange.allocate(shape, exchangeBytes(shape) - 1);
+  assert.ok(small instanceof WebAssembly.Memory);
+  assert.ok(large instanceof SharedArrayBuffer);
+  for (const area of [small, large]) assert.ok(exchangeBuffer(area).byteLength >= exchangeBytes(shape));
+});
 
 Deno.test("a failing node is reported with its id, phase and message, and nobody hangs", async () => {
   const { pool } = await startPool(3, { nodes: 3, maxGroups: 1, maxLength: 1, dtype: "float32" });

@@ -28,7 +28,7 @@
  */
 
 import type { DType, Float } from "../tensor/matrix.ts";
-import { PAGE_BYTES } from "../tensor/wasm/arena.ts";
+import { MAX_PAGES, PAGE_BYTES } from "../tensor/wasm/arena.ts";
 import type { SharedBarrier } from "./barrier.ts";
 import { type GroupSumsArgs, type GroupSumsKernel, sumGroups } from "./group-sums.ts";
 
@@ -71,6 +71,11 @@ export interface ExchangeShape {
  */
 export const REDUCE_SCATTER_FROM = 1 << 16;
 
+/** The buffer of an area from {@link SharedExchange.allocate} (a wasm memory's, or the area itself). */
+export function exchangeBuffer(area: WebAssembly.Memory | SharedArrayBuffer): SharedArrayBuffer {
+  return area instanceof SharedArrayBuffer ? area : area.buffer as SharedArrayBuffer;
+}
+
 /** Bytes of shared memory an exchange of `shape` needs: two banks of partials and of sums. */
 export function exchangeBytes(shape: ExchangeShape): number {
   const bytes = shape.dtype === "float32" ? 4 : 8;
@@ -112,11 +117,18 @@ export class SharedExchange {
   }
 
   /**
-   * A fresh shared memory for `shape`, of fixed size: the exchange maps its `buffer`, and the
-   * nodes' `WasmGroupSums` import it.
+   * A fresh shared area for `shape`: a shared memory of fixed size, which the nodes'
+   * `WasmGroupSums` import, or a plain SharedArrayBuffer when the area needs more than
+   * `wasmLimitBytes` (default: the 4 GiB a wasm memory can address; the sums then run in
+   * JavaScript). {@link exchangeBuffer} gives the buffer to map either way.
    */
-  static allocate(shape: ExchangeShape): WebAssembly.Memory {
-    const pages = Math.max(1, Math.ceil(exchangeBytes(shape) / PAGE_BYTES));
+  static allocate(
+    shape: ExchangeShape,
+    wasmLimitBytes = MAX_PAGES * PAGE_BYTES,
+  ): WebAssembly.Memory | SharedArrayBuffer {
+    const bytes = exchangeBytes(shape);
+    if (bytes > wasmLimitBytes) return new SharedArrayBuffer(bytes);
+    const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
     return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   }
 

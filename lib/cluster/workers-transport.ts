@@ -21,7 +21,7 @@
 import type { Float } from "../tensor/matrix.ts";
 import type { Arena } from "../tensor/wasm/arena.ts";
 import { SharedBarrier } from "./barrier.ts";
-import { type ExchangePlan, type ExchangeShape, SharedExchange } from "./exchange.ts";
+import { exchangeBuffer, type ExchangePlan, type ExchangeShape, SharedExchange } from "./exchange.ts";
 import { WasmGroupSums } from "./group-sums.ts";
 import type { PeerTable } from "./node/setup.ts";
 import type { PeerArray, ScratchPart, Transport } from "./transport.ts";
@@ -29,8 +29,8 @@ import type { PeerArray, ScratchPart, Transport } from "./transport.ts";
 /** The shared areas of a run on Workers (made by the main thread, posted to every node). */
 export interface SharedAreas {
   readonly barrier: Int32Array;
-  /** The exchange's memory ({@link SharedExchange.allocate}). */
-  readonly exchange: WebAssembly.Memory;
+  /** The exchange's area ({@link SharedExchange.allocate}): a wasm memory, or a buffer too large for one. */
+  readonly exchange: WebAssembly.Memory | SharedArrayBuffer;
   readonly exchangeShape: ExchangeShape;
   /** The compiled group-sums module (lib/cluster/group-sums.ts); absent: sums in JavaScript. */
   readonly groupSums?: WebAssembly.Module;
@@ -54,7 +54,7 @@ export class WorkersTransport implements Transport {
     this.#areas = areas;
     this.#barrier = new SharedBarrier(areas.barrier, nodes, node);
     this.#exchange = new SharedExchange(
-      areas.exchange.buffer as SharedArrayBuffer,
+      exchangeBuffer(areas.exchange),
       areas.exchangeShape,
       this.#barrier,
       node,
@@ -63,16 +63,18 @@ export class WorkersTransport implements Transport {
 
   /**
    * Sums the exchanges in WebAssembly into the node's kernel memory (that of `arena`, where the
-   * node keeps its received symbols); without it, or without the areas' module, in JavaScript.
+   * node keeps its received symbols); without it, the areas' module or a wasm exchange memory, in
+   * JavaScript.
    */
   useKernels(arena: Arena): void {
     const module = this.#areas.groupSums;
-    if (!module) return;
+    const exchange = this.#areas.exchange;
+    if (!module || exchange instanceof SharedArrayBuffer) return;
     const shape = this.#areas.exchangeShape;
     this.#exchange.kernel = new WasmGroupSums(
       module,
       arena,
-      this.#areas.exchange,
+      exchange,
       shape.dtype,
       shape.maxGroups + shape.nodes,
     );
