@@ -104,15 +104,24 @@ Deno.test("group sums: operands the kernel cannot reach are left to the referenc
     "other precision",
   );
   const plain = [new Float32Array(4), new Float32Array(4), new Float32Array(4)];
-  const { arena: own, kernel: ownKernel } = await setUp("float32");
+  const { arena: own, kernel: ownKernel, slots: ownSlots } = await setUp("float32");
+  assert.ok(
+    ownKernel.sum(contributors, ownSlots, own.vector(8, "float32"), 0, 4, 4),
+    "the control case runs",
+  );
   assert.equal(
     ownKernel.sum(contributors, plain, own.vector(8, "float32"), 0, 4, 4),
     false,
     "slots elsewhere",
   );
+  assert.equal(
+    ownKernel.sum([[0, NODES]], ownSlots, own.vector(4, "float32"), 0, 4, 4),
+    false,
+    "no such slot",
+  );
   const tooMany = Array.from({ length: GROUPS + NODES }, () => [0]);
   assert.equal(
-    ownKernel.sum(tooMany, slots, own.vector(4 * tooMany.length, "float32"), 0, 4, 4),
+    ownKernel.sum(tooMany, ownSlots, own.vector(4 * tooMany.length, "float32"), 0, 4, 4),
     false,
     "long table",
   );

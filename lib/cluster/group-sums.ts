@@ -124,9 +124,9 @@ export class WasmGroupSums implements GroupSumsKernel {
   }
 
   /**
-   * {@link sumGroups} with the same arguments; false (nothing written) when it cannot: `out` or a
-   * slot of another precision, a slot outside the exchange memory, `out` in neither memory, or a
-   * table longer than this instance's.
+   * {@link sumGroups} with the same arguments; false (`out` untouched) when it cannot: `out` or a
+   * slot of another precision, a slot outside the exchange memory, `out` in neither memory, a
+   * contributor without a slot, or a table longer than this instance's.
    */
   sum(...args: GroupSumsArgs): boolean {
     const [contributors, slots, out, start, end, length] = args;
@@ -141,7 +141,11 @@ export class WasmGroupSums implements GroupSumsKernel {
       const members = contributors[g];
       if (k + 1 + members.length > table.length) return false;
       table[k++] = members.length;
-      for (let m = 0; m < members.length; m++) table[k++] = at[members[m]] + offset;
+      for (let m = 0; m < members.length; m++) {
+        const p = members[m];
+        if (!(p < at.length)) return false;
+        table[k++] = at[p] + offset;
+      }
     }
     (o % 2 === 1 ? this.#shared : this.#sums)(
       this.#tableAt,
