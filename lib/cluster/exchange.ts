@@ -30,7 +30,7 @@
 import type { DType, Float } from "../tensor/matrix.ts";
 import { MAX_PAGES, PAGE_BYTES } from "../tensor/wasm/arena.ts";
 import type { SharedBarrier } from "./barrier.ts";
-import { type GroupSumsArgs, type GroupSumsKernel, sumGroups } from "./group-sums.ts";
+import { sumGroups, type TrySumGroups } from "./group-sums.ts";
 
 /** Who contributes to which group in one stage. */
 export interface ExchangePlan {
@@ -88,11 +88,8 @@ export class SharedExchange {
   /** Per bank, the G × maxLength sums of a reduce-scattered exchange. */
   readonly #sums: Float[] = [];
   #bank = 0;
-  /**
-   * The sums in WebAssembly (`WasmGroupSums` of lib/cluster/group-sums.ts, set by the node once
-   * its kernel memory exists); the reference wherever it is absent or cannot run.
-   */
-  kernel: GroupSumsKernel | undefined;
+  /** Forms the sums: {@link sumGroups}, or a kernel before it ({@link useKernel}). */
+  #sum: typeof sumGroups = sumGroups;
 
   constructor(
     readonly buffer: SharedArrayBuffer,
@@ -180,9 +177,14 @@ export class SharedExchange {
     out.set(sums.subarray(0, groups * length));
   }
 
-  /** {@link sumGroups}, by the kernel where it can. */
-  #sum(...args: GroupSumsArgs): void {
-    if (!this.kernel?.sum(...args)) sumGroups(...args);
+  /**
+   * Forms the sums by `kernel` (e.g. `WasmGroupSums.sum` of lib/cluster/group-sums.ts, once the
+   * node's kernel memory exists), and by {@link sumGroups} wherever the kernel cannot.
+   */
+  useKernel(kernel: TrySumGroups): void {
+    this.#sum = (c, slots, out, start, end, length) => {
+      if (!kernel(c, slots, out, start, end, length)) sumGroups(c, slots, out, start, end, length);
+    };
   }
 }
 

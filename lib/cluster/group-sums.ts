@@ -70,14 +70,8 @@ export function groupSumsModule(): Promise<WebAssembly.Module> {
   return moduleCache;
 }
 
-/** The arguments of {@link sumGroups}: contributors, slots, out, start, end, length. */
-export type GroupSumsArgs = Parameters<typeof sumGroups>;
-
-/** Something that forms {@link sumGroups}'s sums where it can. */
-export interface GroupSumsKernel {
-  /** {@link sumGroups} with the same arguments; false (nothing written) where it cannot. */
-  sum(...args: GroupSumsArgs): boolean;
-}
+/** {@link sumGroups} where it can, answering whether it did (false: `out` untouched). */
+export type TrySumGroups = (...args: Parameters<typeof sumGroups>) => boolean;
 
 type SumsFn = (table: number, groups: number, out: number, stride: number, n: number) => void;
 
@@ -87,7 +81,7 @@ type SumsFn = (table: number, groups: number, out: number, stride: number, n: nu
  * the kernel memory and is rewritten at every call (one count and one address per contributor);
  * where the slots and outputs are is worked out once per array.
  */
-export class WasmGroupSums implements GroupSumsKernel {
+export class WasmGroupSums {
   readonly #sums: SumsFn;
   readonly #shared: SumsFn;
   readonly #arena: Arena;
@@ -128,8 +122,7 @@ export class WasmGroupSums implements GroupSumsKernel {
    * slot of another precision, a slot outside the exchange memory, `out` in neither memory, a
    * contributor without a slot, or a table longer than this instance's.
    */
-  sum(...args: GroupSumsArgs): boolean {
-    const [contributors, slots, out, start, end, length] = args;
+  readonly sum: TrySumGroups = (contributors, slots, out, start, end, length) => {
     const at = this.#slotAddresses(slots);
     const o = this.#outAddress(out);
     if (at === null || o < 0) return false;
@@ -155,7 +148,7 @@ export class WasmGroupSums implements GroupSumsKernel {
       end - start,
     );
     return true;
-  }
+  };
 
   #slotAddresses(slots: readonly Float[]): Int32Array | null {
     let at = this.#slotsAt.get(slots);

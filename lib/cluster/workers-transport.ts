@@ -71,12 +71,8 @@ export class WorkersTransport implements Transport {
     const exchange = this.#areas.exchange;
     if (!module || exchange instanceof SharedArrayBuffer) return;
     const shape = this.#areas.exchangeShape;
-    this.#exchange.kernel = new WasmGroupSums(
-      module,
-      arena,
-      exchange,
-      shape.dtype,
-      shape.maxGroups + shape.nodes,
+    this.#exchange.useKernel(
+      new WasmGroupSums(module, arena, exchange, shape.dtype, shape.maxGroups + shape.nodes).sum,
     );
   }
 
