@@ -53,5 +53,11 @@ for (const section of SECTIONS) {
   if (wanted ? !wanted.has(section.name) : ON_REQUEST.has(section.name)) continue;
   console.log(`\n[${section.name}]`);
   console.log(tableHeader());
-  await section.run((row) => console.log(tableLine(row)));
+  try {
+    await section.run((row) => console.log(tableLine(row)));
+  } catch (e) {
+    // A bad knob or a failed run: one line saying which section and why, and a non-zero exit.
+    console.error(`bench section ${section.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    Deno.exit(1);
+  }
 }
