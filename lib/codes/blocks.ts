@@ -20,6 +20,7 @@
  */
 
 import { Matrix } from "../tensor/matrix.ts";
+import type { LayerLayout } from "./layer-code.ts";
 
 /** A dimension cut into equal (zero-padded) blocks. */
 export interface Partition {
@@ -50,6 +51,24 @@ export function partition(total: number, parts: number): Partition {
     padding: parts * size - total,
     start: (i) => i * size,
     length: (i) => Math.max(0, Math.min(size, total - i * size)),
+  };
+}
+
+/**
+ * The layout of a `rows` × `cols` weight matrix cut into `rowParts` × `colParts` blocks (each
+ * dimension by {@link partition}): a forward symbol is a block's rows, a backward symbol its columns.
+ * Every code stores blocks of this shape; each code checks first that its cut is possible.
+ */
+export function blockLayout(rows: number, cols: number, rowParts: number, colParts: number): LayerLayout {
+  const r = partition(rows, rowParts);
+  const c = partition(cols, colParts);
+  return {
+    rows: r,
+    cols: c,
+    blockRows: r.size,
+    blockCols: c.size,
+    forwardLength: r.size,
+    backwardLength: c.size,
   };
 }
 

@@ -31,7 +31,7 @@
 
 import { UsageError } from "../errors.ts";
 import type { Float, Matrix } from "../tensor/matrix.ts";
-import { combineBlocks, combineMatrixBlocks, partition, type RowChunk } from "./blocks.ts";
+import { blockLayout, combineBlocks, combineMatrixBlocks, type RowChunk } from "./blocks.ts";
 import { type GeneratorKind, systematicGenerator } from "./generators.ts";
 import type { CodeKind, LayerCode, LayerLayout, RegenerationPlan } from "./layer-code.ts";
 import { regenerationCoefficients } from "./regeneration.ts";
@@ -155,16 +155,7 @@ export class GridCode implements LayerCode {
         `a ${rows}×${cols} matrix cannot be cut into qr = ${this.shape.qr} row blocks and qc = ${this.shape.qc} column blocks`,
       );
     }
-    const r = partition(rows, this.shape.qr);
-    const c = partition(cols, this.shape.qc);
-    return {
-      rows: r,
-      cols: c,
-      blockRows: r.size,
-      blockCols: c.size,
-      forwardLength: r.size,
-      backwardLength: c.size,
-    };
+    return blockLayout(rows, cols, this.shape.qr, this.shape.qc);
   }
 
   forwardActive(id: number): boolean {

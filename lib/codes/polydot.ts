@@ -27,7 +27,7 @@
 
 import { UsageError } from "../errors.ts";
 import type { Float, Matrix } from "../tensor/matrix.ts";
-import { combineBlocks, combineMatrixBlocks, partition, type RowChunk } from "./blocks.ts";
+import { blockLayout, combineBlocks, combineMatrixBlocks, type RowChunk } from "./blocks.ts";
 import { chebyshevPoints, vandermonde } from "./generators.ts";
 import type { LayerCode, LayerLayout, RegenerationPlan } from "./layer-code.ts";
 import { regenerationCoefficients } from "./regeneration.ts";
@@ -107,16 +107,7 @@ export class PolyDotCode implements LayerCode {
         `a ${rows}×${cols} matrix cannot be cut into m = ${this.#m} × n = ${this.#n} blocks`,
       );
     }
-    const r = partition(rows, this.#m);
-    const c = partition(cols, this.#n);
-    return {
-      rows: r,
-      cols: c,
-      blockRows: r.size,
-      blockCols: c.size,
-      forwardLength: r.size,
-      backwardLength: c.size,
-    };
+    return blockLayout(rows, cols, this.#m, this.#n);
   }
 
   forwardActive(): boolean {

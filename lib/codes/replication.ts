@@ -22,7 +22,7 @@
 import { UsageError } from "../errors.ts";
 import type { Float, Matrix } from "../tensor/matrix.ts";
 import { zeros } from "../tensor/linalg.ts";
-import { combineBlocks, combineMatrixBlocks, partition, type RowChunk } from "./blocks.ts";
+import { blockLayout, combineBlocks, combineMatrixBlocks, type RowChunk } from "./blocks.ts";
 import type { Conditioning } from "./conditioning.ts";
 import {
   type DecodeMode,
@@ -220,16 +220,7 @@ export class ReplicationCode implements LayerCode {
     if (rows < qr || cols < qc) {
       throw new UsageError(`a ${rows}×${cols} matrix cannot be cut into ${qr}×${qc} blocks`);
     }
-    const r = partition(rows, qr);
-    const c = partition(cols, qc);
-    return {
-      rows: r,
-      cols: c,
-      blockRows: r.size,
-      blockCols: c.size,
-      forwardLength: r.size,
-      backwardLength: c.size,
-    };
+    return blockLayout(rows, cols, qr, qc);
   }
 
   forwardActive(): boolean {
