@@ -188,7 +188,7 @@ const WARMUP_ITERATIONS = 100;
 /** The hidden width of the issue's goal (784-2000-2000-10). */
 const GOAL_WIDTH = 2000;
 
-/** Environment knobs of the `train` section (iterations per timed span, spans). */
+/** An integer environment knob of the bench (`fallback` when unset). */
 function envInt(name: string, fallback: number): number {
   const v = Deno.env.get(name);
   return v === undefined ? fallback : Number.parseInt(v, 10);
